@@ -1,0 +1,100 @@
+"""What produced a number: machine, software and code version. Cheap; never imports torch."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import subprocess
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import psutil
+
+PACKAGES = (
+    "torch", "transformers", "huggingface_hub", "safetensors", "tokenizers", "numpy",
+    "pandas", "psutil", "pytest-benchmark", "compact-encoder-bench",
+)
+# CPU features that change which kernels torch picks: part of the hardware fingerprint.
+ISA_FLAGS = ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_int8", "fma")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cpuinfo() -> dict[str, str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    info: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if not sep:
+            if info:  # first processor block is enough
+                break
+            continue
+        info.setdefault(key.strip(), value.strip())
+    return info
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+@cache
+def capture_environment() -> dict:
+    """Machine and software facts recorded in every result."""
+    cpu = _cpuinfo()
+    flags = set(cpu.get("flags", "").split())
+    env = {
+        "cpu_model": cpu.get("model name") or platform.processor() or "unknown",
+        "arch": platform.machine(),
+        "logical_cores": psutil.cpu_count(logical=True),
+        "physical_cores": psutil.cpu_count(logical=False),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "isa_flags": sorted(f for f in ISA_FLAGS if f in flags),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "packages": package_versions(),
+    }
+    env["hardware_fingerprint"] = hardware_fingerprint(env)
+    return env
+
+
+def hardware_fingerprint(env: dict) -> str:
+    """Same CPU model, core counts, RAM and ISA → same fingerprint; latencies compare only within it."""
+    key = "|".join(
+        str(env.get(k))
+        for k in ("cpu_model", "arch", "logical_cores", "physical_cores", "ram_gib", "isa_flags")
+    )
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def describe_hardware(env: dict) -> str:
+    return (
+        f"{env['cpu_model']} ({env['arch']}), {env['logical_cores']} logical / "
+        f"{env['physical_cores']} physical cores, {env['ram_gib']} GiB RAM"
+    )
+
+
+@cache
+def git_info(root: Path = PROJECT_ROOT) -> dict:
+    """Commit and dirty flag of the code that ran; nulls when not run from a git checkout."""
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+
+    try:
+        sha = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):
+        return {"sha": None, "dirty": None}
+    return {"sha": sha, "dirty": dirty}

@@ -1,0 +1,82 @@
+"""A job is one (model, suite, config); its key decides whether a stored result still counts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bench.environment import package_versions
+from models_registry import resolve_model_spec
+from models_registry.meta import ModelMeta
+from suites import get_suite
+from suites.base import Mode
+
+# A new torch or transformers changes the kernels measured: such results no longer count.
+KEY_PACKAGES = ("torch", "transformers")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    model: ModelMeta
+    suite: str
+    config: dict[str, Any]
+    timeout_s: float
+
+    @property
+    def key(self) -> str:
+        versions = package_versions()
+        blob = json.dumps(
+            {
+                "model": self.model.to_dict(),
+                "suite": self.suite,
+                "config": self.config,
+                "versions": {p: versions.get(p) for p in KEY_PACKAGES},
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    @property
+    def job_id(self) -> str:
+        safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.model.name)
+        return f"{safe_name}__{self.suite}__{self.key[:10]}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model.to_dict(), "suite": self.suite, "config": self.config,
+            "timeout_s": self.timeout_s,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JobSpec:
+        return cls(
+            model=ModelMeta.from_dict(data["model"]),
+            suite=data["suite"],
+            config=data["config"],
+            timeout_s=float(data["timeout_s"]),
+        )
+
+
+def plan_jobs(
+    model_specs: list[str],
+    suite_names: list[str],
+    *,
+    mode: Mode,
+    threads: int,
+    overrides: dict[str, Any] | None = None,
+    timeout_s: float | None = None,
+) -> list[JobSpec]:
+    """The job matrix, model-major, in the order given. Unknown names fail here, before any work."""
+    models = [resolve_model_spec(spec) for spec in model_specs]
+    suites = [get_suite(name) for name in suite_names]
+    jobs = []
+    for meta in models:
+        for suite in suites:
+            config = suite.configure(mode, threads, overrides or {})
+            jobs.append(
+                JobSpec(meta, suite.name, config.to_dict(), timeout_s or suite.default_timeout_s)
+            )
+    return jobs

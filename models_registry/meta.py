@@ -1,0 +1,91 @@
+"""A model is a declaration: everything needed to name, build and cite it, and nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ModelMeta:
+    """One registry entry.
+
+    ``config`` carries the hub's ``config.json`` architecture values verbatim, because
+    transformers' config-class defaults differ from some hub configs (MobileBERT's
+    ``classifier_activation`` is one) and a wrong default silently changes the cost measured.
+    """
+
+    name: str
+    hub_id: str | None
+    family: str  # transformers model_type: "bert", "distilbert", "mobilebert", ...
+    config: dict[str, Any] = field(default_factory=dict)
+    n_parameters: int | None = None  # published count, with a 2-label classification head
+    license: str | None = None
+    revision: str | None = None
+    mnli_checkpoint: str | None = None
+    paper: str | None = None  # arXiv id
+    description: str = ""
+    local_dir: str | None = None  # set for ad-hoc local-directory models
+
+    @property
+    def config_sha256(self) -> str:
+        """Content hash of the declared architecture: part of every job key."""
+        blob = json.dumps({"family": self.family, "config": self.config}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def build_config(self, num_labels: int = 2):
+        """The transformers config for this architecture, offline, with a classification head."""
+        from transformers import AutoConfig
+
+        if not self.config:
+            raise ValueError(
+                f"model {self.name!r} declares no architecture config, so it cannot be built "
+                "offline; give a local directory with config.json or a registry declaration"
+            )
+        values = {k: v for k, v in self.config.items() if k != "model_type"}
+        return AutoConfig.for_model(self.family, num_labels=num_labels, **values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelMeta:
+        return cls(**data)
+
+    @classmethod
+    def from_local_dir(cls, path: str | Path) -> ModelMeta:
+        """An ad-hoc model from a directory holding ``config.json`` (and weights)."""
+        directory = Path(path).resolve()
+        config_file = directory / "config.json"
+        if not config_file.is_file():
+            raise FileNotFoundError(
+                f"{config_file} not found: a local model directory needs config.json "
+                "(write one with model.save_pretrained(DIR))"
+            )
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+        family = config.get("model_type")
+        if not family:
+            raise ValueError(f"{config_file} has no 'model_type'; cannot tell the architecture")
+        return cls(
+            name=directory.name,
+            hub_id=None,
+            family=family,
+            config=_architecture_only(config),
+            local_dir=str(directory),
+            description=f"local directory {directory}",
+        )
+
+
+# Keys in a saved config.json that describe a checkpoint or a head, not the architecture.
+_NON_ARCHITECTURE_KEYS = {
+    "architectures", "transformers_version", "_name_or_path", "id2label", "label2id",
+    "torch_dtype", "dtype", "problem_type", "num_labels", "_attn_implementation_autoset",
+    "output_attentions", "output_hidden_states", "return_dict", "use_cache",
+}
+
+
+def _architecture_only(config: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in config.items() if k not in _NON_ARCHITECTURE_KEYS}

@@ -1,0 +1,1 @@
+"""One module per model, each defining ``MODEL = ModelMeta(...)``; the registry finds them."""

@@ -1,0 +1,30 @@
+from models_registry.meta import ModelMeta
+
+# Values from the hub's config.json for distilbert-base-uncased.
+MODEL = ModelMeta(
+    name="distilbert",
+    hub_id="distilbert-base-uncased",
+    family="distilbert",
+    config={
+        "activation": "gelu",
+        "attention_dropout": 0.1,
+        "dim": 768,
+        "dropout": 0.1,
+        "hidden_dim": 3072,
+        "initializer_range": 0.02,
+        "max_position_embeddings": 512,
+        "n_heads": 12,
+        "n_layers": 6,
+        "pad_token_id": 0,
+        "qa_dropout": 0.1,
+        "seq_classif_dropout": 0.2,
+        "sinusoidal_pos_embds": False,
+        "tie_weights_": True,
+        "vocab_size": 30522,
+    },
+    n_parameters=66_955_010,
+    license="apache-2.0",
+    mnli_checkpoint="typeform/distilbert-base-uncased-mnli",
+    paper="1910.01108",
+    description="DistilBERT, 6 layers, 768 wide, distilled from BERT-base",
+)

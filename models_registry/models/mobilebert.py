@@ -1,0 +1,39 @@
+from models_registry.meta import ModelMeta
+
+# Values from the hub's config.json for google/mobilebert-uncased. MobileBertConfig()'s
+# defaults differ (classifier_activation=True adds a 512x512 pooler), so every value is spelled.
+MODEL = ModelMeta(
+    name="mobilebert",
+    hub_id="google/mobilebert-uncased",
+    family="mobilebert",
+    config={
+        "attention_probs_dropout_prob": 0.1,
+        "classifier_activation": False,
+        "embedding_size": 128,
+        "hidden_act": "relu",
+        "hidden_dropout_prob": 0.0,
+        "hidden_size": 512,
+        "initializer_range": 0.02,
+        "intermediate_size": 512,
+        "intra_bottleneck_size": 128,
+        "key_query_shared_bottleneck": True,
+        "layer_norm_eps": 1e-12,
+        "max_position_embeddings": 512,
+        "normalization_type": "no_norm",
+        "num_attention_heads": 4,
+        "num_feedforward_networks": 4,
+        "num_hidden_layers": 24,
+        "pad_token_id": 0,
+        "trigram_input": True,
+        "true_hidden_size": 128,
+        "type_vocab_size": 2,
+        "use_bottleneck": True,
+        "use_bottleneck_attention": False,
+        "vocab_size": 30522,
+    },
+    n_parameters=24_582_914,
+    license="apache-2.0",
+    mnli_checkpoint="typeform/mobilebert-uncased-mnli",
+    paper="2004.02984",
+    description="MobileBERT (optimized: NoNorm, ReLU), 24 bottleneck layers, 512 wide",
+)

@@ -1,0 +1,176 @@
+"""Where a model's weights come from, decided once per job and recorded with every number.
+
+Order: explicit local directory → HF cache → hub (only if reachable) → random init from the
+declared config (efficiency suites only: latency and memory do not depend on weight values).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from models_registry.meta import ModelMeta
+
+WeightsSource = Literal["local-dir", "hf-cache", "hub", "random-init"]
+WeightsFormat = Literal["safetensors", "pytorch-bin (torch.load weights_only=True)"]
+
+SAFETENSORS_FILES = ("model.safetensors", "model.safetensors.index.json")
+PICKLE_FILES = ("pytorch_model.bin", "pytorch_model.bin.index.json")
+HUB_FILE_PATTERNS = ["*.json", "*.txt", "*.model"]  # config, tokenizer, vocab
+HUB_PROBE_TIMEOUT_S = 3.0
+
+
+class WeightsNotFoundError(FileNotFoundError):
+    """No weights anywhere and random init is not allowed: say what is missing and the fix."""
+
+
+@dataclass(frozen=True)
+class ResolvedWeights:
+    source: WeightsSource
+    path: str | None = None
+    format: WeightsFormat | None = None
+    revision: str | None = None  # commit hash of the snapshot, when known
+
+    @property
+    def label(self) -> str:
+        """What a result's ``weights`` field says: ``random-init`` or ``pretrained``."""
+        return "random-init" if self.source == "random-init" else "pretrained"
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "weights": self.label}
+
+
+def weights_format(directory: Path) -> WeightsFormat | None:
+    """safetensors when present; a pickle checkpoint only via weights_only loading."""
+    if any((directory / name).is_file() for name in SAFETENSORS_FILES):
+        return "safetensors"
+    if any((directory / name).is_file() for name in PICKLE_FILES):
+        return "pytorch-bin (torch.load weights_only=True)"
+    return None
+
+
+def hub_offline_by_env() -> bool:
+    return any(
+        os.environ.get(var, "").strip().lower() in {"1", "true", "yes", "on"}
+        for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
+
+
+@cache
+def hub_reachable(timeout_s: float = HUB_PROBE_TIMEOUT_S) -> bool:
+    """One TCP connect to the hub endpoint, bounded in time (DNS included): seconds, no retries."""
+    if hub_offline_by_env():
+        return False
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    host, port = endpoint.hostname or "huggingface.co", endpoint.port or 443
+
+    def connect() -> bool:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            return True
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(connect).result(timeout=timeout_s)
+    except (OSError, FutureTimeout):
+        return False
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _from_hf_cache(meta: ModelMeta) -> ResolvedWeights | None:
+    from huggingface_hub import snapshot_download
+
+    try:
+        path = Path(
+            snapshot_download(meta.hub_id, revision=meta.revision, local_files_only=True)
+        )
+    except Exception:  # not cached (LocalEntryNotFoundError and friends)
+        return None
+    fmt = weights_format(path)
+    if fmt is None or not (path / "config.json").is_file():
+        return None
+    return ResolvedWeights("hf-cache", str(path), fmt, revision=path.name)
+
+
+def _from_hub(meta: ModelMeta) -> ResolvedWeights:
+    from huggingface_hub import HfApi, snapshot_download
+
+    info = HfApi().model_info(meta.hub_id, revision=meta.revision)
+    files = {s.rfilename for s in info.siblings or []}
+    if files & set(SAFETENSORS_FILES):
+        patterns = [*HUB_FILE_PATTERNS, "*.safetensors"]
+    elif files & set(PICKLE_FILES):
+        patterns = [*HUB_FILE_PATTERNS, "pytorch_model*.bin"]
+    else:
+        raise WeightsNotFoundError(
+            f"{meta.hub_id} on the hub has neither safetensors nor pytorch_model.bin weights"
+        )
+    path = Path(
+        snapshot_download(meta.hub_id, revision=info.sha, allow_patterns=patterns)
+    )
+    return ResolvedWeights("hub", str(path), weights_format(path), revision=info.sha)
+
+
+def resolve_weights(
+    meta: ModelMeta,
+    *,
+    allow_random_init: bool,
+    force_random_init: bool = False,
+    local_dir: str | Path | None = None,
+) -> ResolvedWeights:
+    """Find weights in the documented order; raise a fast, specific error when there are none."""
+    if force_random_init:
+        _require_config(meta)
+        return ResolvedWeights("random-init")
+    directory = local_dir or meta.local_dir
+    if directory is not None:
+        directory = Path(directory)
+        fmt = weights_format(directory)
+        if fmt is not None:
+            return ResolvedWeights("local-dir", str(directory.resolve()), fmt)
+        if not allow_random_init:
+            raise WeightsNotFoundError(
+                f"{directory} has no weights ({' / '.join(SAFETENSORS_FILES + PICKLE_FILES)}); "
+                "save them with model.save_pretrained(DIR, safe_serialization=True)"
+            )
+        return ResolvedWeights("random-init")  # config.json alone: the architecture is known
+    if meta.hub_id:
+        cached = _from_hf_cache(meta)
+        if cached is not None:
+            return cached
+        if hub_reachable():
+            return _from_hub(meta)
+    if allow_random_init:
+        _require_config(meta)
+        return ResolvedWeights("random-init")
+    raise WeightsNotFoundError(
+        f"no weights for {meta.name!r} ({meta.hub_id or 'no hub id'}): no local directory given, "
+        "not in the Hugging Face cache, and the hub is unreachable"
+        f"{' (HF_HUB_OFFLINE is set)' if hub_offline_by_env() else ''}. Provide them by running "
+        f"`hf download {meta.hub_id}` on a machine with network and copying its HF cache "
+        "(~/.cache/huggingface/hub, or $HF_HOME) here, or pass a local directory holding "
+        "config.json and model.safetensors."
+    )
+
+
+def _require_config(meta: ModelMeta) -> None:
+    if not meta.config:
+        raise WeightsNotFoundError(
+            f"{meta.name!r} cannot be built with random weights: its architecture config is not "
+            "declared and no config.json was found locally or in the HF cache"
+        )
+
+
+def load_config_for(meta: ModelMeta, weights: ResolvedWeights) -> ModelMeta:
+    """An ad-hoc ``hf:`` model learns its family and config from the files it resolved to."""
+    if meta.config or weights.path is None:
+        return meta
+    resolved = ModelMeta.from_local_dir(weights.path)
+    return ModelMeta(**{**meta.to_dict(), "family": resolved.family, "config": resolved.config})

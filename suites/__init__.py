@@ -1,0 +1,17 @@
+"""Suites: each one runs identically on every model. Importing this never imports torch."""
+
+from __future__ import annotations
+
+from suites.base import Suite
+from suites.latency import LatencySuite
+from suites.memory import MemorySuite
+from suites.static import StaticSuite
+
+SUITES: dict[str, Suite] = {s.name: s for s in (StaticSuite(), LatencySuite(), MemorySuite())}
+EFFICIENCY_SUITES = ("static", "latency", "memory")
+
+
+def get_suite(name: str) -> Suite:
+    if name not in SUITES:
+        raise KeyError(f"unknown suite {name!r}; available: {', '.join(SUITES)}")
+    return SUITES[name]

@@ -1,0 +1,89 @@
+"""What every suite declares: a config with quick/full presets, a run, and a table renderer."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from models_registry.meta import ModelMeta
+from models_registry.weights import ResolvedWeights
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bench.result_schema import JobResult
+
+Mode = Literal["quick", "full"]
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EfficiencyConfig:
+    """Settings shared by the offline efficiency suites; all of them end up in the result."""
+
+    threads: int
+    interop_threads: int = 1
+    attn_implementation: str = "sdpa"
+    backend: str = "pytorch-eager"
+    dtype: str = "float32"
+    weights: Literal["auto", "random-init"] = "auto"
+    seed: int = 0
+    # Inputs: seeded random token ids, every position attended (the cost of a batch padded to
+    # the sequence length; attention cost does not depend on which ids are there).
+    inputs: str = "synthetic-token-ids"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown {cls.__name__} keys: {sorted(unknown)}")
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return cls(**values)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SweepConfig(EfficiencyConfig):
+    batch_sizes: tuple[int, ...] = (1, 8)
+    seq_lens: tuple[int, ...] = (128, 512)
+
+    def points(self) -> list[tuple[int, int]]:
+        return [(b, s) for b in self.batch_sizes for s in self.seq_lens]
+
+
+@dataclass
+class SuiteOutput:
+    metrics: dict[str, Any]
+    runtime: dict[str, Any]
+    weights: ResolvedWeights
+    family: str = ""  # learned from the resolved config for ad-hoc hf: models
+    notes: list[str] = field(default_factory=list)
+
+
+class Suite(ABC):
+    name: ClassVar[str]
+    description: ClassVar[str]
+    config_type: ClassVar[type[EfficiencyConfig]]
+    default_timeout_s: ClassVar[float] = 1800.0
+
+    @abstractmethod
+    def preset(self, mode: Mode, threads: int) -> EfficiencyConfig:
+        """The quick (default) or full configuration."""
+
+    def configure(self, mode: Mode, threads: int, overrides: dict[str, Any]) -> EfficiencyConfig:
+        config = self.preset(mode, threads)
+        known = {f.name for f in fields(config)}
+        return replace(config, **{k: v for k, v in overrides.items() if k in known and v})
+
+    @abstractmethod
+    def run(self, meta: ModelMeta, config: EfficiencyConfig, progress: Progress) -> SuiteOutput:
+        """Runs inside the job's own subprocess."""
+
+    @abstractmethod
+    def table(self, results: list[JobResult]) -> pd.DataFrame:
+        """One leaderboard table from this suite's ok results."""

@@ -1,0 +1,3 @@
+from suites.latency.suite import LatencyConfig, LatencySuite
+
+__all__ = ["LatencyConfig", "LatencySuite"]

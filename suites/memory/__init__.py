@@ -1,0 +1,3 @@
+from suites.memory.suite import MemoryConfig, MemorySuite
+
+__all__ = ["MemoryConfig", "MemorySuite"]

@@ -1,0 +1,61 @@
+"""Torch threading set explicitly, and the record of what torch really ran with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models_registry.meta import ModelMeta
+from models_registry.weights import ResolvedWeights, load_config_for, resolve_weights
+from suites.base import EfficiencyConfig
+
+
+def configure_torch(config: EfficiencyConfig) -> None:
+    """Set intra- and inter-op threads before any parallel work (inter-op can be set once only)."""
+    import torch
+
+    torch.set_num_threads(config.threads)
+    try:
+        torch.set_num_interop_threads(config.interop_threads)
+    except RuntimeError:
+        pass  # already started in this process; the record below says what is in force
+
+
+def runtime_record(config: EfficiencyConfig, model: Any | None = None) -> dict[str, Any]:
+    import torch
+
+    from models_registry.loading import attention_implementation
+
+    record = {
+        "backend": config.backend,
+        "dtype": config.dtype,
+        "torch_version": torch.__version__,
+        "intra_op_threads": torch.get_num_threads(),
+        "inter_op_threads": torch.get_num_interop_threads(),
+        "mkldnn": bool(torch.backends.mkldnn.is_available()),
+        "grad_mode": "inference_mode",
+    }
+    if model is not None:
+        record["attn_implementation"] = attention_implementation(model)
+    return record
+
+
+def unsupported_seq_len(model: Any, seq_len: int) -> str | None:
+    """Why this architecture cannot take ``seq_len`` tokens, or None."""
+    limit = getattr(model.config, "max_position_embeddings", None)
+    if limit is not None and seq_len > int(limit):
+        return f"seq_len {seq_len} exceeds max_position_embeddings {limit}"
+    return None
+
+
+def load_for_job(meta: ModelMeta, config: EfficiencyConfig) -> tuple[Any, ResolvedWeights, ModelMeta]:
+    """Resolve weights (random init allowed: cost does not depend on values) and build the model."""
+    from models_registry.loading import load_classifier
+
+    weights = resolve_weights(
+        meta, allow_random_init=True, force_random_init=config.weights == "random-init"
+    )
+    meta = load_config_for(meta, weights)
+    model = load_classifier(
+        meta, weights, attn_implementation=config.attn_implementation, seed=config.seed
+    )
+    return model, weights, meta

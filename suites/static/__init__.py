@@ -1,0 +1,3 @@
+from suites.static.suite import StaticConfig, StaticSuite
+
+__all__ = ["StaticConfig", "StaticSuite"]

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
+from bench.environment import usable_cores
 from models_registry import all_models
 from suites import EFFICIENCY_SUITES, SUITES
 
 DEFAULT_MODELS = ("mobilebert", "distilbert", "tinybert", "bert-base")
-
-
-def _default_threads() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -85,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode = run.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="small grid (default)")
     mode.add_argument("--full", action="store_true", help="full batch × sequence grid")
-    run.add_argument("--threads", type=int, default=_default_threads(),
+    run.add_argument("--threads", type=int, default=usable_cores(),
                      help="intra-op threads (default: usable cores); inter-op is 1")
     run.add_argument("--force", action="store_true", help="re-run jobs already done")
     run.add_argument("--run-id", help="default: local-<hardware fingerprint>, so re-runs resume")

@@ -37,6 +37,13 @@ def _cpuinfo() -> dict[str, str]:
     return info
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (affinity-aware): the default thread count."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def package_versions() -> dict[str, str | None]:
     versions: dict[str, str | None] = {}
     for name in PACKAGES:
@@ -57,7 +64,7 @@ def capture_environment() -> dict:
         "arch": platform.machine(),
         "logical_cores": psutil.cpu_count(logical=True),
         "physical_cores": psutil.cpu_count(logical=False),
-        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "usable_cores": usable_cores(),
         "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "isa_flags": sorted(f for f in ISA_FLAGS if f in flags),
         "os": platform.platform(),
@@ -69,7 +76,7 @@ def capture_environment() -> dict:
 
 
 def hardware_fingerprint(env: dict) -> str:
-    """Same CPU model, core counts, RAM and ISA → same fingerprint; latencies compare only within it."""
+    """Same CPU model, cores, RAM and ISA → same fingerprint; latencies compare only within one."""
     key = "|".join(
         str(env.get(k))
         for k in ("cpu_model", "arch", "logical_cores", "physical_cores", "ram_gib", "isa_flags")
@@ -94,7 +101,8 @@ def git_info(root: Path = PROJECT_ROOT) -> dict:
 
     try:
         sha = git("rev-parse", "HEAD")
-        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+        # results/ is what runs write: it does not make the code dirty.
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!results"))
     except (OSError, subprocess.SubprocessError):
         return {"sha": None, "dirty": None}
     return {"sha": sha, "dirty": dirty}

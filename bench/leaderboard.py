@@ -156,7 +156,9 @@ def render(results: list[JobResult]) -> str:
                 for r in sorted(failed, key=lambda r: r.job_id)
             ]
             out.append("")
-    notes = sorted({r.metrics.get("flops_counted") for r in current if r.suite == "static"} - {None})
+    notes = sorted(
+        {r.metrics.get("flops_counted") for r in current if r.suite == "static"} - {None}
+    )
     if notes:
         out += ["FLOPs count: " + "; ".join(notes) + ".", ""]
     return "\n".join(out)

@@ -130,7 +130,7 @@ def run_job(
     error = None
     if timed_out:
         status = "timeout"
-        error = ErrorRecord("timeout", f"killed after {spec.timeout_s:.0f} s", _tail(log_path))
+        error = ErrorRecord("timeout", f"killed after {spec.timeout_s:g} s", _tail(log_path))
     elif "error" in payload:
         status = "failed"
         error = ErrorRecord(payload["error"]["kind"], payload["error"]["message"], _tail(log_path))
@@ -196,6 +196,7 @@ def execute(
     from tqdm import tqdm
 
     report = RunReport(store.run_id, store.dir)
+    git_info()  # pinned before the first job writes anything
     bar = tqdm(total=len(jobs), unit="job", disable=not show_progress, dynamic_ncols=True)
     try:
         for spec in jobs:
@@ -209,8 +210,9 @@ def execute(
                 report.completed.append(spec.job_id)
             else:
                 report.failed.append(spec.job_id)
+                reason = result.error.message if result.error else ""
                 bar.write(
-                    f"FAILED {spec.job_id} ({result.status}): {result.error.message if result.error else ''}"
+                    f"FAILED {spec.job_id} ({result.status}): {reason}"
                     f" — log: {store.log_path(spec.job_id)}"
                 )
             bar.update(1)

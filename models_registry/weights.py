@@ -84,12 +84,14 @@ def hub_reachable(timeout_s: float = HUB_PROBE_TIMEOUT_S) -> bool:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _from_hf_cache(meta: ModelMeta) -> ResolvedWeights | None:
+def _from_hf_cache(meta: ModelMeta, cache_dir: str | Path | None) -> ResolvedWeights | None:
     from huggingface_hub import snapshot_download
 
     try:
         path = Path(
-            snapshot_download(meta.hub_id, revision=meta.revision, local_files_only=True)
+            snapshot_download(
+                meta.hub_id, revision=meta.revision, local_files_only=True, cache_dir=cache_dir
+            )
         )
     except Exception:  # not cached (LocalEntryNotFoundError and friends)
         return None
@@ -124,6 +126,7 @@ def resolve_weights(
     allow_random_init: bool,
     force_random_init: bool = False,
     local_dir: str | Path | None = None,
+    cache_dir: str | Path | None = None,
 ) -> ResolvedWeights:
     """Find weights in the documented order; raise a fast, specific error when there are none."""
     if force_random_init:
@@ -142,7 +145,7 @@ def resolve_weights(
             )
         return ResolvedWeights("random-init")  # config.json alone: the architecture is known
     if meta.hub_id:
-        cached = _from_hf_cache(meta)
+        cached = _from_hf_cache(meta, cache_dir)
         if cached is not None:
             return cached
         if hub_reachable():

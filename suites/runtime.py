@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from models_registry.meta import ModelMeta
@@ -14,10 +15,9 @@ def configure_torch(config: EfficiencyConfig) -> None:
     import torch
 
     torch.set_num_threads(config.threads)
-    try:
+    # Raises once inter-op work has started in this process; the record says what is in force.
+    with contextlib.suppress(RuntimeError):
         torch.set_num_interop_threads(config.interop_threads)
-    except RuntimeError:
-        pass  # already started in this process; the record below says what is in force
 
 
 def runtime_record(config: EfficiencyConfig, model: Any | None = None) -> dict[str, Any]:
@@ -47,7 +47,9 @@ def unsupported_seq_len(model: Any, seq_len: int) -> str | None:
     return None
 
 
-def load_for_job(meta: ModelMeta, config: EfficiencyConfig) -> tuple[Any, ResolvedWeights, ModelMeta]:
+def load_for_job(
+    meta: ModelMeta, config: EfficiencyConfig
+) -> tuple[Any, ResolvedWeights, ModelMeta]:
     """Resolve weights (random init allowed: cost does not depend on values) and build the model."""
     from models_registry.loading import load_classifier
 

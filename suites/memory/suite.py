@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.suite import FULL_GRID, QUICK_GRID
-from suites.memory.tracker import ru_maxrss_mib
+from suites.memory.tracker import high_water_mark_mib
 from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
@@ -75,7 +75,10 @@ def add_external_check(point: dict, external_mib: float) -> dict:
     point["peak_phase"] = "forward" if internal == point["peak_forward_mib"] else "load"
     point["external_maxrss_mib"] = external_mib
     point["external_method"] = "os.wait4 rusage of the probe process (what /usr/bin/time -v reads)"
-    point["launcher_maxrss_mib"] = ru_maxrss_mib()  # must be small: ru_maxrss survives exec
+    # A probe inherits its launcher's address-space high-water mark through exec, so the
+    # launcher must stay small (it never imports torch). Its own ru_maxrss may be larger:
+    # that one is inherited from whatever started the launcher, and is not passed on.
+    point["launcher_vmhwm_mib"] = high_water_mark_mib()
     point["peak_vs_external"] = internal / external_mib
     point["agrees_with_external"] = (
         abs(point["peak_vs_external"] - 1.0) <= EXTERNAL_AGREEMENT_TOLERANCE
@@ -145,6 +148,7 @@ class MemorySuite(Suite):
                         "after imports MiB": round(p["rss_after_imports_mib"]),
                         "after load MiB": round(p["rss_after_load_mib"]),
                         "peak MiB": round(p["peak_forward_mib"]),
+                        "sampled peak MiB": round(p["peak_forward_sampled_mib"]),
                         "Δ load MiB": round(p["delta_load_mib"]),
                         "Δ forward MiB": round(p["delta_forward_mib"]),
                         "external MiB": round(p["external_maxrss_mib"]),

@@ -69,14 +69,17 @@ class StaticSuite(Suite):
             "safetensors_mib": mib(safetensors_bytes),
             "checkpoint_mib": (
                 mib(_dir_size(Path(weights.path), ("*.safetensors", "*.bin")))
-                if weights.path else None
+                if weights.path
+                else None
             ),
             "flops_per_forward": flops,
             "flops_batch_size": config.flops_batch_size,
             "flops_counted": FLOPS_COUNTED,
         }
         return SuiteOutput(
-            metrics=metrics, runtime=runtime_record(config, model), weights=weights,
+            metrics=metrics,
+            runtime=runtime_record(config, model),
+            weights=weights,
             family=meta.family,
         )
 
@@ -93,7 +96,7 @@ class StaticSuite(Suite):
                 "fp32 MiB": round(m["fp32_mib"], 1),
                 "safetensors MiB": round(m["safetensors_mib"], 1),
             }
-            for seq_len, flops in m["flops_per_forward"].items():
+            for seq_len, flops in sorted(m["flops_per_forward"].items(), key=lambda kv: int(kv[0])):
                 row[f"GFLOPs s{seq_len}"] = round(flops / 1e9, 2)
             rows.append(row)
         return pd.DataFrame(rows)

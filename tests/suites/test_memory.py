@@ -23,6 +23,25 @@ ROOT = Path(__file__).resolve().parents[2]
 LINUX_HWM = Path("/proc/self/clear_refs").exists()
 
 
+def _run_probe(model_dir, batch, seq, prefix=()) -> subprocess.CompletedProcess:
+    """The memory probe, standalone, as a user (or an outside tool) would start it."""
+    cmd = [
+        *prefix,
+        sys.executable,
+        "-m",
+        "suites.memory.probe",
+        "--model",
+        str(model_dir),
+        "--batch",
+        str(batch),
+        "--seq",
+        str(seq),
+        "--threads",
+        "1",
+    ]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
 def test_sampler_sees_a_short_lived_allocation():
     before = rss_mib()
     with RssSampler(0.005) as sampler:
@@ -54,27 +73,7 @@ def test_external_check_compares_the_lifetime_peak_and_names_its_phase():
 @pytest.mark.skipif(not Path("/usr/bin/time").exists(), reason="GNU time not installed")
 def test_standalone_probe_agrees_with_gnu_time(tiny_model_dirs):
     """The same point, run standalone under /usr/bin/time -v: peaks within 5%."""
-    done = subprocess.run(
-        [
-            "/usr/bin/time",
-            "-v",
-            sys.executable,
-            "-m",
-            "suites.memory.probe",
-            "--model",
-            str(tiny_model_dirs["bert"]),
-            "--batch",
-            "4",
-            "--seq",
-            "64",
-            "--threads",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    done = _run_probe(tiny_model_dirs["bert"], 4, 64, prefix=["/usr/bin/time", "-v"])
     assert done.returncode == 0, done.stderr[-2000:]
     point = json.loads(done.stdout.split(RESULT_PREFIX, 1)[1])
     external_mib = (
@@ -86,21 +85,5 @@ def test_standalone_probe_agrees_with_gnu_time(tiny_model_dirs):
 
 
 def test_probe_refuses_a_sequence_longer_than_the_model_allows(tiny_model_dirs):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "suites.memory.probe",
-            "--model",
-            str(tiny_model_dirs["bert"]),
-            "--batch",
-            "1",
-            "--seq",
-            "512",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    done = _run_probe(tiny_model_dirs["bert"], 1, 512)
     assert done.returncode != 0 and "max_position_embeddings 64" in done.stderr

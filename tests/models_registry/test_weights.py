@@ -113,3 +113,47 @@ def test_random_init_is_seeded_and_matches_declared_architecture():
     a, b = load_classifier(meta, weights, seed=3), load_classifier(meta, weights, seed=3)
     assert _logits(a).equal(_logits(b))
     assert sum(p.numel() for p in a.parameters()) == meta.n_parameters
+
+
+class _FakeHub:
+    """Stands in for the hub: lists a repository's files and 'downloads' a prepared snapshot."""
+
+    def __init__(self, files: list[str], snapshot):
+        self.files, self.snapshot, self.patterns = files, snapshot, None
+
+    def model_info(self, repo_id, revision=None):
+        from types import SimpleNamespace
+
+        siblings = [SimpleNamespace(rfilename=f) for f in self.files]
+        return SimpleNamespace(siblings=siblings, sha="f" * 40)
+
+    def snapshot_download(self, repo_id, revision=None, allow_patterns=None, **kwargs):
+        if kwargs.get("local_files_only"):
+            raise FileNotFoundError("not cached")
+        assert revision == "f" * 40  # pinned to the commit model_info reported
+        self.patterns = allow_patterns
+        return str(self.snapshot)
+
+
+@pytest.mark.parametrize(
+    ("files", "wanted", "unwanted"),
+    [
+        (["config.json", "model.safetensors", "pytorch_model.bin"], "*.safetensors", "bin"),
+        (["config.json", "pytorch_model.bin"], "pytorch_model*.bin", "safetensors"),
+    ],
+)
+def test_online_hub_prefers_safetensors_and_pins_the_commit(
+    files, wanted, unwanted, tiny_bert_dir, tmp_path, monkeypatch
+):
+    import huggingface_hub
+
+    import models_registry.weights as weights_module
+
+    hub = _FakeHub(files, tiny_bert_dir)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", hub.snapshot_download)
+    monkeypatch.setattr(huggingface_hub, "HfApi", lambda: hub)
+    monkeypatch.setattr(weights_module, "hub_reachable", lambda: True)
+    meta = ModelMeta(name="remote", hub_id="org/remote", family="bert")
+    weights = resolve_weights(meta, allow_random_init=False, cache_dir=tmp_path)
+    assert (weights.source, weights.revision) == ("hub", "f" * 40)
+    assert wanted in hub.patterns and not any(unwanted in p for p in hub.patterns)

@@ -39,9 +39,17 @@ def runtime_record(config: EfficiencyConfig, model: Any | None = None) -> dict[s
     return record
 
 
-def unsupported_seq_len(model: Any, seq_len: int) -> str | None:
-    """Why this architecture cannot take ``seq_len`` tokens, or None."""
-    limit = getattr(model.config, "max_position_embeddings", None)
+def unsupported_seq_len(model_or_config: Any, seq_len: int) -> str | None:
+    """Why this architecture cannot take ``seq_len`` tokens, or None.
+
+    Takes a model, a transformers config, or a declared config dict (the memory launcher
+    decides before any probe imports torch).
+    """
+    config = getattr(model_or_config, "config", model_or_config)
+    if isinstance(config, dict):
+        limit = config.get("max_position_embeddings")
+    else:
+        limit = getattr(config, "max_position_embeddings", None)
     if limit is not None and seq_len > int(limit):
         return f"seq_len {seq_len} exceeds max_position_embeddings {limit}"
     return None

@@ -106,14 +106,19 @@ class MemorySuite(Suite):
 
     def run(self, meta: ModelMeta, config: MemoryConfig, progress: Progress) -> SuiteOutput:
         from models_registry.weights import load_config_for, resolve_weights
+        from suites.runtime import unsupported_seq_len
 
         # This process stays small (no torch): probes it starts inherit no large ru_maxrss.
         weights = resolve_weights(
             meta, allow_random_init=True, force_random_init=config.weights == "random-init"
         )
         meta = load_config_for(meta, weights)
-        points, runtime = [], {}
+        points, skipped, runtime = [], [], {}
         for batch_size, seq_len in config.points():
+            reason = unsupported_seq_len(meta.config, seq_len)
+            if reason:
+                skipped.append({"batch_size": batch_size, "seq_len": seq_len, "reason": reason})
+                continue
             progress(f"{meta.name} memory b{batch_size}/s{seq_len}")
             point = run_probe(
                 {
@@ -126,6 +131,7 @@ class MemorySuite(Suite):
         return SuiteOutput(
             metrics={
                 "points": points,
+                "skipped": skipped,
                 "all_agree_with_external": all(p["agrees_with_external"] for p in points),
                 "external_tolerance": EXTERNAL_AGREEMENT_TOLERANCE,
             },

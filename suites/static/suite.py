@@ -44,7 +44,12 @@ class StaticSuite(Suite):
         return replace(config, attn_implementation="eager")
 
     def run(self, meta: ModelMeta, config: StaticConfig, progress: Progress) -> SuiteOutput:
-        from suites.runtime import configure_torch, load_for_job, runtime_record
+        from suites.runtime import (
+            configure_torch,
+            load_for_job,
+            runtime_record,
+            unsupported_seq_len,
+        )
         from suites.static.flops import FLOPS_COUNTED, forward_flops
 
         configure_torch(config)
@@ -54,9 +59,11 @@ class StaticSuite(Suite):
         with tempfile.TemporaryDirectory(prefix="static-size-") as tmp:
             model.save_pretrained(tmp, safe_serialization=True)
             safetensors_bytes = _dir_size(Path(tmp), ("*.safetensors",))
-        flops = {}
+        flops, skipped = {}, []
         for seq_len in config.seq_lens:
-            if seq_len > getattr(model.config, "max_position_embeddings", seq_len):
+            reason = unsupported_seq_len(model, seq_len)
+            if reason:
+                skipped.append({"seq_len": seq_len, "reason": reason})
                 continue
             progress(f"{meta.name} FLOPs s{seq_len}")
             flops[str(seq_len)] = forward_flops(model, config.flops_batch_size, seq_len)
@@ -73,6 +80,7 @@ class StaticSuite(Suite):
                 else None
             ),
             "flops_per_forward": flops,
+            "flops_skipped": skipped,
             "flops_batch_size": config.flops_batch_size,
             "flops_counted": FLOPS_COUNTED,
         }

@@ -11,6 +11,9 @@ from bench.runner import execute
 from bench.store import RunStore
 
 GRID = {"batch_sizes": (1, 2), "seq_lens": (16, 32)}
+# 128 is beyond the tiny models' 64 positions: every suite must skip it and say why.
+GRID_WITH_TOO_LONG = {**GRID, "seq_lens": (16, 32, 128)}
+TOO_LONG = "seq_len 128 exceeds max_position_embeddings 64"
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +25,14 @@ def tiny_run(tiny_model_dirs, tmp_path_factory):
         ["static", "latency", "memory"],
         mode="quick",
         threads=1,
-        overrides=GRID,
+        overrides=GRID_WITH_TOO_LONG,
     )
     report = execute(jobs, store, show_progress=False)
     return jobs, store, report
+
+
+def _skipped(result) -> set[tuple]:
+    return {(s.get("batch_size"), s["seq_len"], s["reason"]) for s in result.metrics["skipped"]}
 
 
 def test_every_job_succeeds_and_is_stored(tiny_run):
@@ -47,6 +54,7 @@ def test_latency_points_cover_the_grid_with_sane_statistics(tiny_run):
     result = store.load(next(j for j in jobs if j.suite == "latency").job_id)
     points = result.metrics["points"]
     assert {(p["batch_size"], p["seq_len"]) for p in points} == {(1, 16), (1, 32), (2, 16), (2, 32)}
+    assert _skipped(result) == {(1, 128, TOO_LONG), (2, 128, TOO_LONG)}
     for p in points:
         assert p["n"] >= result.config["min_repeats"] and len(p["samples_ms"]) == p["n"]
         reached_time = sum(p["samples_ms"]) / 1e3 >= result.config["min_time_s"] * 0.99
@@ -60,6 +68,7 @@ def test_memory_points_are_consistent_and_agree_with_the_external_figure(tiny_ru
     jobs, store, _ = tiny_run
     result = store.load(next(j for j in jobs if j.suite == "memory").job_id)
     assert len(result.metrics["points"]) == 4
+    assert _skipped(result) == {(1, 128, TOO_LONG), (2, 128, TOO_LONG)}
     for p in result.metrics["points"]:
         assert 0 < p["rss_start_mib"] < p["rss_after_imports_mib"] <= p["rss_after_load_mib"] + 1
         assert p["peak_forward_mib"] >= p["rss_after_load_mib"] - 1
@@ -77,6 +86,7 @@ def test_static_facts_match_the_saved_model(tiny_run, tiny_model_dirs):
     assert result.metrics["parameters"] == n
     assert result.metrics["fp32_mib"] == pytest.approx(n * 4 / 2**20)
     assert set(result.metrics["flops_per_forward"]) == {"16", "32"}  # --seq-lens applies too
+    assert result.metrics["flops_skipped"] == [{"seq_len": 128, "reason": TOO_LONG}]
 
 
 def test_rerun_skips_done_jobs_and_force_reruns(tiny_run):

@@ -45,5 +45,5 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
     machine_info["torch_version"] = torch.__version__
     machine_info["transformers_version"] = env["packages"].get("transformers")
     machine_info["torch_threads"] = bench_threads(config)
-    machine_info["torch_interop_threads"] = 1
+    machine_info["torch_interop_threads"] = torch.get_num_interop_threads()
     machine_info["hardware_fingerprint"] = env["hardware_fingerprint"]

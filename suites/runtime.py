@@ -55,16 +55,24 @@ def unsupported_seq_len(model_or_config: Any, seq_len: int) -> str | None:
     return None
 
 
-def load_for_job(
+def resolve_for_job(
     meta: ModelMeta, config: EfficiencyConfig
-) -> tuple[Any, ResolvedWeights, ModelMeta]:
-    """Resolve weights (random init allowed: cost does not depend on values) and build the model."""
-    from models_registry.loading import load_classifier
-
+) -> tuple[ResolvedWeights, ModelMeta]:
+    """Weights by the config's policy (random init allowed: cost does not depend on values),
+    and the declaration completed from the resolved config.json. Never imports torch."""
     weights = resolve_weights(
         meta, allow_random_init=True, force_random_init=config.weights == "random-init"
     )
-    meta = load_config_for(meta, weights)
+    return weights, load_config_for(meta, weights)
+
+
+def load_for_job(
+    meta: ModelMeta, config: EfficiencyConfig
+) -> tuple[Any, ResolvedWeights, ModelMeta]:
+    """Resolve weights as :func:`resolve_for_job` does and build the model."""
+    from models_registry.loading import load_classifier
+
+    weights, meta = resolve_for_job(meta, config)
     model = load_classifier(
         meta, weights, attn_implementation=config.attn_implementation, seed=config.seed
     )

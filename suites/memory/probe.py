@@ -85,17 +85,14 @@ def measure_point(spec: dict) -> dict:
 def _spec_from_args(args: argparse.Namespace) -> dict:
     """A standalone point: resolve the model as a job would."""
     from models_registry import resolve_model_spec
-    from models_registry.weights import load_config_for, resolve_weights
     from suites.memory.suite import MemorySuite
+    from suites.runtime import resolve_for_job
 
     meta = resolve_model_spec(args.model)
     config = MemorySuite().configure(
         "quick", args.threads, {"weights": args.weights, "attn_implementation": args.attn}
     )
-    weights = resolve_weights(
-        meta, allow_random_init=True, force_random_init=config.weights == "random-init"
-    )
-    meta = load_config_for(meta, weights)
+    weights, meta = resolve_for_job(meta, config)
     return {
         "meta": meta.to_dict(), "weights": weights.to_dict(), "config": config.to_dict(),
         "batch_size": args.batch, "seq_len": args.seq,

@@ -105,14 +105,10 @@ class MemorySuite(Suite):
         return MemoryConfig(threads=threads, batch_sizes=grid[0], seq_lens=grid[1])
 
     def run(self, meta: ModelMeta, config: MemoryConfig, progress: Progress) -> SuiteOutput:
-        from models_registry.weights import load_config_for, resolve_weights
-        from suites.runtime import unsupported_seq_len
+        from suites.runtime import resolve_for_job, unsupported_seq_len
 
-        # This process stays small (no torch): probes it starts inherit no large ru_maxrss.
-        weights = resolve_weights(
-            meta, allow_random_init=True, force_random_init=config.weights == "random-init"
-        )
-        meta = load_config_for(meta, weights)
+        # This process stays small (no torch): probes inherit its high-water mark through exec.
+        weights, meta = resolve_for_job(meta, config)
         points, skipped, runtime = [], [], {}
         for batch_size, seq_len in config.points():
             reason = unsupported_seq_len(meta.config, seq_len)

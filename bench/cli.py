@@ -18,7 +18,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("Models (also: hf:<hub-id>[@revision] or a local model directory):")
     for meta in all_models().values():
         params = f"{meta.n_parameters:,}" if meta.n_parameters else "?"
-        print(f"  {meta.name:<12} {meta.hub_id:<40} {meta.family:<11} {params:>12} params  "
+        print(f"  {meta.name:<12} {meta.hub_id or '-':<40} {meta.family:<11} {params:>12} params  "
               f"license: {meta.license}")
     print("Suites:")
     for suite in SUITES.values():
@@ -26,11 +26,67 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _names(values: list[str]) -> list[str]:
+    """``a,b c`` → [a, b, c]: lists may be comma- or space-separated."""
+    return [v for value in values for v in value.split(",") if v]
+
+
+def _abs(path: str | Path | None) -> str | None:
+    return None if path is None else str(Path(path).expanduser().resolve())
+
+
+def _news_source(name: str, path: str | None, text_columns: list[str] | None,
+                 label_column: str | None, label_map: str | None, fixed_label: str | None,
+                 on_blank: str) -> dict:
+    from suites.data.news import NewsSource, parse_label_map
+
+    values: dict = {"name": name, "path": _abs(path), "on_blank": on_blank}
+    if text_columns:
+        values["text_columns"] = tuple(_names(text_columns))
+    if label_column:
+        values["label_column"] = label_column
+    if label_map:
+        values["label_map"] = parse_label_map(label_map)
+    if fixed_label:
+        values["fixed_label"] = fixed_label
+    return NewsSource(**values).to_dict()
+
+
+def accuracy_overrides(args: argparse.Namespace) -> dict:
+    """The accuracy suites' data and budget options, as config overrides (paths absolute)."""
+    welfake = _news_source("welfake", args.welfake, args.text_columns, args.label_column,
+                           args.label_map, None, "drop")
+    sets = tuple(
+        _news_source(Path(path).stem, path, args.external_text_columns,
+                     args.external_label_column, args.external_label_map, args.external_label,
+                     "drop" if args.external_drop_blank else "error")
+        for path in args.external or []
+    )
+    return {
+        "data": welfake,
+        "sets": sets or None,
+        "mnli": _abs(args.mnli),
+        "train_file": _abs(args.mnli_train),
+        "samples_per_split": args.mnli_samples,
+        "label_order": tuple(_names([args.mnli_label_order])) if args.mnli_label_order else None,
+        "max_train_samples": args.max_train_samples,
+        "max_eval_samples": args.max_eval_samples,
+        "max_length": args.max_length,
+        "epochs": args.epochs,
+        "learning_rate": args.learning_rate,
+        "batch_size": args.train_batch_size,
+        "finetuned_dir": _abs(args.results_dir / "finetuned"),
+        "splits_dir": _abs(args.results_dir / "splits"),
+    }
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bench.jobs import plan_jobs
     from bench.leaderboard import write_leaderboard
     from bench.runner import default_run_id, execute
     from bench.store import RunStore
+    from bench.verdicts import write_verdicts
+    from suites.data.errors import DataError
 
     overrides = {
         "batch_sizes": tuple(args.batch_sizes) if args.batch_sizes else None,
@@ -39,11 +95,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         "attn_implementation": args.attn,
     }
     try:
+        overrides.update(accuracy_overrides(args))
         jobs = plan_jobs(
-            args.models, args.suites, mode="full" if args.full else "quick",
+            _names(args.models), _names(args.suites), mode="full" if args.full else "quick",
             threads=args.threads, overrides=overrides, timeout_s=args.timeout,
+            on_skip=lambda message: print(f"not planned: {message}", file=sys.stderr),
         )
-    except (KeyError, ValueError, FileNotFoundError) as exc:
+        checked = set()
+        for spec in jobs:  # missing data fails here, in seconds, before any job starts
+            if spec.suite not in checked:
+                suite = SUITES[spec.suite]
+                suite.preflight(suite.config_type.from_dict(spec.config))
+                checked.add(spec.suite)
+    except (KeyError, ValueError, FileNotFoundError, DataError) as exc:
         print(f"bench run: {exc}", file=sys.stderr)
         return 2
     store = RunStore(args.results_dir, args.run_id or default_run_id())
@@ -56,6 +120,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     if not args.no_leaderboard:
         print(f"leaderboard: {write_leaderboard(args.results_dir)}")
+        written = write_verdicts(args.results_dir)
+        print(f"verdicts: {len(written)} files in {args.results_dir / 'verdicts'}")
     return 0 if report.ok else 1
 
 
@@ -67,6 +133,14 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verdicts(args: argparse.Namespace) -> int:
+    from bench.verdicts import write_verdicts
+
+    for path in write_verdicts(args.results_dir):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,9 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run suites on models (default: the main job)")
     run.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS),
-                     help="registry names, hf:<hub-id>[@rev], or local model directories")
+                     help="registry names, hf:<hub-id>[@rev], or local model directories "
+                     "(comma- or space-separated)")
     run.add_argument("--suites", nargs="+", default=list(EFFICIENCY_SUITES),
-                     choices=list(SUITES))
+                     help=f"comma- or space-separated, from: {', '.join(SUITES)}")
     mode = run.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="small grid (default)")
     mode.add_argument("--full", action="store_true", help="full batch × sequence grid")
@@ -92,7 +167,37 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--weights", choices=["auto", "random-init"],
                      help="auto: local dir → HF cache → hub → random init (default)")
     run.add_argument("--attn", choices=["sdpa", "eager"], help="attention implementation")
-    run.add_argument("--no-leaderboard", action="store_true")
+    data = run.add_argument_group("accuracy suites: data")
+    data.add_argument("--mnli", help="directory with MNLI validation_matched/_mismatched "
+                      "files (.tsv/.jsonl/.csv/.parquet); default: GLUE on the hub")
+    data.add_argument("--mnli-train", help="MNLI train file, to fine-tune models that have "
+                      "no MNLI checkpoint (TinyBERT)")
+    data.add_argument("--mnli-samples", type=int, help="rows per validation set (default "
+                      "1000; --full uses all)")
+    data.add_argument("--mnli-label-order", help="output order of a local MNLI checkpoint "
+                      "whose id2label is generic, e.g. contradiction,entailment,neutral")
+    data.add_argument("--welfake", help="WELFake_Dataset.csv (or any news file with "
+                      "the column options); default: the hub copy")
+    data.add_argument("--text-columns", nargs="+", help="WELFake text columns (title text)")
+    data.add_argument("--label-column", help="WELFake label column (label)")
+    data.add_argument("--label-map", help="raw label values to real/fake (1=fake,0=real)")
+    data.add_argument("--external", nargs="+", help="external news files (CSV etc.)")
+    data.add_argument("--external-text-columns", nargs="+")
+    data.add_argument("--external-label-column")
+    data.add_argument("--external-label-map")
+    data.add_argument("--external-label", choices=["real", "fake"],
+                      help="one label for every row of each external file")
+    data.add_argument("--external-drop-blank", action="store_true",
+                      help="drop external rows with empty text instead of failing")
+    budget = run.add_argument_group("accuracy suites: CPU budget (all recorded)")
+    budget.add_argument("--max-train-samples", type=int)
+    budget.add_argument("--max-eval-samples", type=int)
+    budget.add_argument("--max-length", type=int)
+    budget.add_argument("--epochs", type=float)
+    budget.add_argument("--learning-rate", type=float)
+    budget.add_argument("--train-batch-size", type=int)
+    run.add_argument("--no-leaderboard", action="store_true",
+                     help="do not re-render the leaderboard and verdicts")
     run.add_argument("--no-progress", action="store_true")
     run.set_defaults(func=cmd_run)
 
@@ -100,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("--results-dir", type=Path, default=Path("results"))
     board.add_argument("--output", type=Path)
     board.set_defaults(func=cmd_leaderboard)
+
+    verdicts = sub.add_parser("verdicts", help="write results/verdicts/*.json from the claims")
+    verdicts.add_argument("--results-dir", type=Path, default=Path("results"))
+    verdicts.set_defaults(func=cmd_verdicts)
     return parser
 
 

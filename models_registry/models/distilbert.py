@@ -25,6 +25,8 @@ MODEL = ModelMeta(
     n_parameters=66_955_010,
     license="apache-2.0",
     mnli_checkpoint="typeform/distilbert-base-uncased-mnli",
+    mnli_label_order=("entailment", "neutral", "contradiction"),
+    finetune={"learning_rate": 5e-5, "epochs": 3, "batch_size": 16},
     paper="1910.01108",
     description="DistilBERT, 6 layers, 768 wide, distilled from BERT-base",
 )

@@ -31,6 +31,7 @@ class LatencySuite(Suite):
     name = "latency"
     description = "forward-pass latency sweep (p50/p90/p99, ms/sample, samples/s)"
     config_type = LatencyConfig
+    frameworks = ("transformers", "sklearn")
 
     def preset(self, mode: Mode, threads: int) -> LatencyConfig:
         if mode == "full":
@@ -41,6 +42,8 @@ class LatencySuite(Suite):
         return LatencyConfig(threads=threads, batch_sizes=QUICK_GRID[0], seq_lens=QUICK_GRID[1])
 
     def run(self, meta: ModelMeta, config: LatencyConfig, progress: Progress) -> SuiteOutput:
+        if meta.framework == "sklearn":
+            return self._run_sklearn(meta, config, progress)
         import torch
 
         from suites.inputs import synthetic_batch
@@ -78,6 +81,37 @@ class LatencySuite(Suite):
             weights=weights,
             family=meta.family,
         )
+
+    def _run_sklearn(
+        self, meta: ModelMeta, config: LatencyConfig, progress: Progress
+    ) -> SuiteOutput:
+        """The TF-IDF baseline: ``predict_proba`` on texts of ``seq_len`` words."""
+        import sklearn
+
+        from suites.inputs import synthetic_texts
+        from suites.latency.tfidf_target import fitted_baseline
+        from suites.latency.tracker import time_calls
+
+        classifier, weights = fitted_baseline(meta, config)
+        points = []
+        for batch_size, seq_len in config.points():
+            progress(f"{meta.name} latency b{batch_size}/s{seq_len}")
+            texts = synthetic_texts(batch_size, seq_len, config.seed)
+            samples = time_calls(
+                lambda texts=texts: classifier.predict_proba(texts),
+                warmup=config.warmup, min_repeats=config.min_repeats,
+                min_time_s=config.min_time_s, max_repeats=config.max_repeats,
+            )
+            points.append(
+                LatencyStats.from_samples(batch_size, seq_len, samples, config.warmup).to_dict()
+            )
+        runtime = {"backend": f"scikit-learn {sklearn.__version__}", "dtype": "float64",
+                   "intra_op_threads": 1, "inter_op_threads": 1,
+                   "inputs": "synthetic texts, seq_len pseudo-words each"}
+        metrics = {"points": points, "skipped": [],
+                   "tfidf_features": len(classifier.vectorizer.vocabulary_)}
+        return SuiteOutput(metrics=metrics, runtime=runtime,
+                           weights=weights, family=meta.family)
 
     def table(self, results: list[JobResult]) -> pd.DataFrame:
         import pandas as pd

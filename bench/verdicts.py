@@ -1,0 +1,212 @@
+"""Judge each declared claim against stored results; one verdict JSON per claim.
+
+The verdict's keys and nesting follow a published record format exactly (see
+``bench/verdict_schema.json``); what produced the score (jobs, runs, data fingerprint, CI,
+tolerance) is written into ``claim_citation.notes``, the only free-text field it has.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from bench.result_schema import JobResult
+from models_registry import get_model
+from models_registry.claims import Claim, all_claims
+
+SCHEMA_PATH = Path(__file__).with_name("verdict_schema.json")
+PROTOCOL_WEIGHT = {"exact": 1.0, "proxy": 0.8, "mismatch": 0.5, "none": 0.0}
+EPOCH = "1970-01-01T00:00:00+00:00"
+
+
+@dataclass
+class Finding:
+    """What the evidence says, in the claim's reported units."""
+
+    value: float  # in reported units (accuracy in percent)
+    score: float  # as the verdict states it (accuracy as a fraction)
+    ci: tuple[float, float] | None  # reported units
+    protocol_match: str
+    computed_at: str
+    provenance: str
+    git_sha: str | None = None
+
+
+def _agent_version(sha: str | None) -> str:
+    try:
+        mine = version("compact-encoder-bench")
+    except PackageNotFoundError:
+        mine = "unknown"
+    return f"compact-encoder-bench {mine}" + (f" (git {sha[:10]})" if sha else "")
+
+
+def _provenance(r: JobResult) -> str:
+    return (f"job {r.job_id} (run {r.run_id}, git {(r.git.sha or 'unknown')[:10]}, "
+            f"weights {r.model.weights_source}"
+            f"{' @' + r.model.revision if r.model.revision else ''})")
+
+
+def _mnli(claim: Claim, results: list[JobResult]) -> Finding | None:
+    split = claim.evidence.split
+    found = [r for r in results if r.suite == "mnli-proxy" and r.status == "ok"
+             and r.model.name == claim.evidence.model]
+    if not found:
+        return None
+    best = max(found, key=lambda r: (r.metrics["splits"][split]["n"], r.finished_at))
+    m = best.metrics["splits"][split]
+    low, high = m["ci95"]["accuracy"]
+    if claim.protocol_differs or best.metrics["checkpoint_origin"] == "fine-tuned-here":
+        match = "mismatch"
+    elif best.metrics["protocol"] == "full" and claim.paper_setting == "dev":
+        match = "exact"
+    else:
+        match = "proxy"
+    data = m["data"]
+    provenance = (f"{_provenance(best)}; {split} n={m['n']} of "
+                  f"{data.get('notes', {}).get('sampled_from', m['n'])}, data sha256 "
+                  f"{data['fingerprint'][:16]}, labels by "
+                  f"{best.metrics['label_mapping']['decided_by']}, checkpoint "
+                  f"{best.metrics['checkpoint_origin']}")
+    return Finding(100 * m["accuracy"], round(m["accuracy"], 4), (100 * low, 100 * high), match,
+                   best.finished_at, provenance, best.git.sha)
+
+
+def _param_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
+    model, reference = get_model(claim.evidence.model), get_model(claim.evidence.reference)
+    if not (model.n_parameters and reference.n_parameters):
+        return None
+    ratio = reference.n_parameters / model.n_parameters
+    when = max((r.finished_at for r in results), default=EPOCH)
+    provenance = (f"registry counts {reference.name} {reference.n_parameters:,} / {model.name} "
+                  f"{model.n_parameters:,} (checked against the built models by the static suite)")
+    return Finding(ratio, round(ratio, 4), None, "proxy", when, provenance)
+
+
+def _latency_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
+    import numpy as np
+
+    point = tuple(claim.evidence.point)
+    sections: dict[tuple, dict[str, JobResult]] = {}
+    for r in sorted(results, key=lambda r: r.finished_at):
+        if r.suite == "latency" and r.status == "ok":
+            key = (r.hardware_fingerprint, r.config.get("threads"))
+            sections.setdefault(key, {})[r.model.name] = r
+    usable = [s for s in sections.values()
+              if claim.evidence.model in s and claim.evidence.reference in s]
+    if not usable:
+        return None
+    section = max(usable, key=lambda s: max(r.finished_at for r in s.values()))
+
+    def samples(r: JobResult) -> np.ndarray | None:
+        for p in r.metrics["points"]:
+            if (p["batch_size"], p["seq_len"]) == point:
+                return np.asarray(p["samples_ms"])
+        return None
+
+    mine, ref = samples(section[claim.evidence.model]), samples(section[claim.evidence.reference])
+    if mine is None or ref is None:
+        return None
+    ratio = float(np.median(ref) / np.median(mine))
+    rng = np.random.default_rng(0)
+    boots = [np.median(rng.choice(ref, ref.size)) / np.median(rng.choice(mine, mine.size))
+             for _ in range(1000)]
+    r_model = section[claim.evidence.model]
+    provenance = (f"p50 b{point[0]}/s{point[1]}: {claim.evidence.reference} "
+                  f"{np.median(ref):.1f} ms / {claim.evidence.model} {np.median(mine):.1f} ms on "
+                  f"hardware {r_model.hardware_fingerprint}, {r_model.config.get('threads')} "
+                  f"threads; {_provenance(r_model)}")
+    return Finding(ratio, round(ratio, 4),
+                   (float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))),
+                   "proxy", max(r.finished_at for r in section.values()), provenance,
+                   r_model.git.sha)
+
+
+EVIDENCE = {"mnli": _mnli, "param_ratio": _param_ratio, "latency_ratio": _latency_ratio}
+
+
+def _band(claim: Claim) -> tuple[float, float]:
+    rep, tol = claim.reported_value, claim.tolerance
+    if tol.kind == "abs":
+        return rep - tol.value, rep + tol.value
+    if tol.kind == "relative":
+        return rep * (1 - tol.value), rep * (1 + tol.value)
+    return rep * tol.value, float("inf")
+
+
+def judge(claim: Claim, finding: Finding | None) -> tuple[str, float]:
+    """(status, confidence): reproduced when the point estimate meets the tolerance;
+    not_reproduced when the whole CI misses it; inconclusive in between or without evidence."""
+    if finding is None:
+        return "inconclusive", 0.0
+    low, high = _band(claim)
+    if low <= finding.value <= high:
+        status = "reproduced"
+    elif finding.ci and finding.ci[1] >= low and finding.ci[0] <= high:
+        status = "inconclusive"
+    else:
+        status = "not_reproduced"
+    half_band = (high - low) / 2 if high != float("inf") else claim.reported_value - low
+    half_ci = (finding.ci[1] - finding.ci[0]) / 2 if finding.ci else 0.0
+    width_factor = 1.0 / (1.0 + half_ci / half_band) if half_band > 0 else 0.0
+    return status, round(PROTOCOL_WEIGHT[finding.protocol_match] * width_factor, 4)
+
+
+def build_verdict(claim: Claim, results: list[JobResult]) -> dict[str, Any]:
+    finding = EVIDENCE[claim.evidence.kind](claim, results) if claim.evidence.model else None
+    status, confidence = judge(claim, finding)
+    citation = claim.citation()
+    if finding is None:
+        evidence = ("No evidence: " + ("no public checkpoint is registered for this row."
+                                       if not claim.evidence.model else
+                                       f"no ok {claim.evidence.kind} result for "
+                                       f"{claim.evidence.model} in the results."))
+    else:
+        ci = (f", 95% CI {finding.ci[0]:.2f}–{finding.ci[1]:.2f}" if finding.ci else "")
+        evidence = (f"Measured {finding.value:.2f}{ci} vs reported {claim.reported_value:g} "
+                    f"({claim.tolerance.describe()}). Evidence: {finding.provenance}.")
+    citation["notes"] = f"{claim.notes} {evidence}".strip()
+    basis = json.dumps({"claim": claim.id, "evidence": finding.provenance if finding else None,
+                        "value": finding.value if finding else None}, sort_keys=True)
+    verdict = {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, basis)),
+        "kind": "POST",
+        "status": status,
+        "score": finding.score if finding else None,
+        "confidence": confidence,
+        "agent_version": _agent_version(finding.git_sha if finding else None),
+        "computed_at": finding.computed_at if finding else EPOCH,
+        "is_current": True,
+        "claim_citation": citation,
+        "protocol_match": finding.protocol_match if finding else "none",
+    }
+    version_info = claim.paper.latest_version
+    return {
+        "paper": claim.paper.to_record(),
+        "latest_version": {
+            "id": version_info.id, "version": version_info.version,
+            "source_url": version_info.source_url,
+            "rendered_html_url": version_info.rendered_html_url,
+            "rendering_engine": version_info.rendering_engine,
+        },
+        "verdict": verdict,
+        "verdicts": {"post": verdict, "pre": None},
+    }
+
+
+def write_verdicts(results_root: Path) -> list[Path]:
+    """One file per claim under ``results/verdicts/``, rewritten atomically each time."""
+    from bench.leaderboard import latest_per_job, load_all
+    from bench.store import atomic_write_json
+
+    results = latest_per_job(load_all(Path(results_root)))
+    out_dir = Path(results_root) / "verdicts"
+    written = []
+    for claim in all_claims().values():
+        path = out_dir / f"{claim.id}.json"
+        atomic_write_json(path, build_verdict(claim, results))
+        written.append(path)
+    return written

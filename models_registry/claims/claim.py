@@ -1,0 +1,93 @@
+"""A paper's claim as a declaration: where it is printed, what it says, how to judge it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class PaperVersion:
+    id: str  # "2004.02984v2"
+    version: int
+    source_url: str
+    rendered_html_url: str
+    rendering_engine: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    arxiv_id: str
+    title: str
+    abstract: str
+    primary_category: str
+    venue: str
+    published_at: str  # first version, ISO date
+    latest_version: PaperVersion
+    withdrawn: bool = False
+
+    def to_record(self) -> dict[str, Any]:
+        """The verdict's ``paper`` object (``latest_version`` as the version string)."""
+        record = asdict(self)
+        record["latest_version"] = self.latest_version.id
+        return record
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``abs``: within ``value`` of the reported number, in its units (points for accuracy).
+    ``relative``: within ``value`` × reported either way. ``at_least``: ≥ ``value`` × reported
+    (MLPerf's 99% accuracy gate)."""
+
+    kind: Literal["abs", "relative", "at_least"]
+    value: float
+
+    def describe(self) -> str:
+        return {"abs": f"within ±{self.value:g} of the reported value",
+                "relative": f"within ±{100 * self.value:g}% of the reported value",
+                "at_least": f"at least {100 * self.value:g}% of the reported value"}[self.kind]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Which stored results judge the claim.
+
+    ``mnli``: model's accuracy on ``split`` from the mnli-proxy suite (score as a fraction,
+    reported value in percent). ``param_ratio``: declared parameter counts,
+    ``reference`` / ``model``. ``latency_ratio``: p50 at ``point``, reference / model, from
+    one hardware section.
+    """
+
+    kind: Literal["mnli", "param_ratio", "latency_ratio"]
+    model: str | None  # None: no public checkpoint matches the claimed model
+    split: str | None = None
+    reference: str | None = None
+    point: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    paper: Paper
+    section: str
+    row: str
+    column: str
+    reported_value: float
+    reported_metric: str
+    quoted_text: str
+    pdf_page: int | None
+    notes: str
+    tolerance: Tolerance
+    evidence: Evidence
+    # What the paper measured on: "test" / "dev" split, or another setting ("Pixel 4").
+    paper_setting: str = "dev"
+    # True when the evaluated model was made by a different protocol than the paper's.
+    protocol_differs: bool = False
+
+    def citation(self) -> dict[str, Any]:
+        return {
+            "paper_arxiv_id": self.paper.arxiv_id, "section": self.section, "row": self.row,
+            "column": self.column, "reported_value": self.reported_value,
+            "reported_metric": self.reported_metric, "quoted_text": self.quoted_text,
+            "pdf_page": self.pdf_page, "notes": self.notes,
+        }

@@ -1,0 +1,1 @@
+"""What the accuracy suites share: metrics, classifiers behind one interface, the trainer."""

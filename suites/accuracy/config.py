@@ -1,0 +1,30 @@
+"""Settings shared by the accuracy suites: seeds, evaluation, and the CPU training budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from suites.base import SuiteConfig
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccuracyConfig(SuiteConfig):
+    seed: int = 42
+    eval_batch_size: int = 32
+    n_bootstrap: int = 1000
+    # CPU budget: None keeps the model's declared value / the whole split. All recorded.
+    max_train_samples: int | None = None
+    max_eval_samples: int | None = None
+    max_length: int | None = None
+    epochs: float | None = None
+    learning_rate: float | None = None
+    batch_size: int | None = None
+    finetuned_dir: str = "results/finetuned"
+
+    def hparam_overrides(self) -> dict:
+        return {"max_length": self.max_length, "epochs": self.epochs,
+                "learning_rate": self.learning_rate, "batch_size": self.batch_size}
+
+    def budget(self) -> dict:
+        return {"max_train_samples": self.max_train_samples,
+                "max_eval_samples": self.max_eval_samples, **self.hparam_overrides()}

@@ -1,0 +1,135 @@
+"""Classification metrics with bootstrap CIs, calibration, and McNemar's test between models.
+
+Point metrics come from scikit-learn; the bootstrap recomputes accuracy and weighted F1 from
+resampled confusion matrices (vectorised: 1,000 resamples of 10k rows in well under a second).
+``evaluate`` is not used: its metrics are scripts fetched from the hub, unusable offline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+N_BOOTSTRAP = 1000
+CI_LEVEL = 0.95
+ECE_BINS = 15
+
+
+def classification_metrics(
+    y_true: np.ndarray,
+    probs: np.ndarray,
+    label_names: tuple[str, ...],
+    *,
+    positive: str | None = None,
+    seed: int = 0,
+    n_bootstrap: int = N_BOOTSTRAP,
+) -> dict[str, Any]:
+    """Everything a result records about one model on one split (predictions = argmax)."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+    y_true = np.asarray(y_true, dtype=int)
+    probs = np.asarray(probs, dtype=float)
+    y_pred = probs.argmax(axis=1)
+    labels = list(range(len(label_names)))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0
+    )
+    weighted = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, average="weighted", zero_division=0
+    )
+    cm = confusion_matrix(y_true, y_pred, labels=labels)
+    out: dict[str, Any] = {
+        "n": len(y_true),
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "precision_weighted": float(weighted[0]),
+        "recall_weighted": float(weighted[1]),
+        "f1_weighted": float(weighted[2]),
+        "f1_macro": float(np.mean(f1)),
+        "per_class": {
+            name: {"precision": float(precision[i]), "recall": float(recall[i]),
+                   "f1": float(f1[i]), "support": int(support[i])}
+            for i, name in enumerate(label_names)
+        },
+        "confusion_matrix": {"labels": list(label_names), "rows_true_cols_pred": cm.tolist()},
+        "ece": expected_calibration_error(y_true, probs),
+        "ci95": bootstrap_ci(y_true, y_pred, len(labels), seed=seed, n_bootstrap=n_bootstrap),
+    }
+    if positive is not None:
+        p = label_names.index(positive)
+        tp = cm[p, p]
+        fn = cm[p].sum() - tp
+        fp = cm[:, p].sum() - tp
+        tn = cm.sum() - tp - fn - fp
+        out["positive_class"] = positive
+        out["fpr"] = float(fp / (fp + tn)) if fp + tn else None
+        out["fnr"] = float(fn / (fn + tp)) if fn + tp else None
+    return out
+
+
+def _accuracy_f1_from_cms(cms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Accuracy and weighted F1 for a stack of confusion matrices (B × K × K)."""
+    total = cms.sum(axis=(1, 2))
+    diag = np.diagonal(cms, axis1=1, axis2=2)
+    support = cms.sum(axis=2)
+    predicted = cms.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(predicted > 0, diag / predicted, 0.0)
+        recall = np.where(support > 0, diag / support, 0.0)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+    return diag.sum(axis=1) / total, (f1 * support).sum(axis=1) / total
+
+
+def bootstrap_ci(
+    y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, *, seed: int = 0,
+    n_bootstrap: int = N_BOOTSTRAP, level: float = CI_LEVEL,
+) -> dict[str, Any]:
+    """Percentile bootstrap over rows for accuracy and weighted F1."""
+    rng = np.random.default_rng(seed)
+    n = len(y_true)
+    codes = np.asarray(y_true) * n_classes + np.asarray(y_pred)
+    draws = rng.integers(0, n, size=(n_bootstrap, n))
+    cms = np.stack(
+        [np.bincount(codes[d], minlength=n_classes**2) for d in draws]
+    ).reshape(n_bootstrap, n_classes, n_classes)
+    accuracy, f1 = _accuracy_f1_from_cms(cms)
+    tail = (1 - level) / 2 * 100
+    return {
+        "method": f"percentile bootstrap, {n_bootstrap} resamples, seed {seed}",
+        "level": level,
+        "accuracy": [float(np.percentile(accuracy, tail)),
+                     float(np.percentile(accuracy, 100 - tail))],
+        "f1_weighted": [float(np.percentile(f1, tail)), float(np.percentile(f1, 100 - tail))],
+    }
+
+
+def expected_calibration_error(
+    y_true: np.ndarray, probs: np.ndarray, bins: int = ECE_BINS
+) -> float:
+    """ECE over equal-width confidence bins of the top-class probability."""
+    confidence = probs.max(axis=1)
+    correct = probs.argmax(axis=1) == np.asarray(y_true)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
+    return float(ece)
+
+
+def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, Any]:
+    """Exact McNemar test (binomial on discordant pairs) for two models on the same rows."""
+    from scipy.stats import binomtest
+
+    a, b = np.asarray(correct_a, bool), np.asarray(correct_b, bool)
+    if a.shape != b.shape:
+        raise ValueError("McNemar needs both models' predictions on the same rows")
+    only_a, only_b = int((a & ~b).sum()), int((~a & b).sum())
+    discordant = only_a + only_b
+    p_value = binomtest(min(only_a, only_b), discordant, 0.5).pvalue if discordant else 1.0
+    return {
+        "n": len(a), "only_a_correct": only_a, "only_b_correct": only_b,
+        "p_value": float(p_value), "method": "exact McNemar (two-sided binomial)",
+    }

@@ -1,0 +1,86 @@
+"""Read a local table (csv, tsv, jsonl, json, parquet) and check it, naming the file on error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from suites.data.errors import DataError, rows_excerpt
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".parquet")
+
+
+def read_table(path: str | Path, *, what: str, fix: str) -> pd.DataFrame:
+    """The whole file as strings-or-numbers; ``what``/``fix`` go into the error messages."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{what}: {path} not found. {fix}")
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise DataError(
+            f"{what}: {path} has suffix {suffix!r}; expected one of {', '.join(TABLE_SUFFIXES)}"
+        )
+    if suffix != ".parquet":
+        _check_utf8(path, what)
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, encoding="utf-8", keep_default_na=True)
+        elif suffix == ".tsv":
+            import csv
+
+            # GLUE's tsv files hold unbalanced quotes inside sentences: never parse quotes.
+            frame = pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8")
+        elif suffix == ".jsonl":
+            frame = pd.read_json(path, lines=True, encoding="utf-8")
+        elif suffix == ".json":
+            frame = pd.read_json(path, encoding="utf-8")
+        else:
+            frame = pd.read_parquet(path)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"{what}: {path} could not be parsed as {suffix[1:]}: {exc}") from None
+    if frame.empty:
+        raise DataError(f"{what}: {path} has no data rows. {fix}")
+    return frame
+
+
+def _check_utf8(path: Path, what: str) -> None:
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{what}: {path} is not valid UTF-8 (byte {exc.start}, line {line}: "
+            f"{data[exc.start:exc.start + 4]!r}). Re-encode it, e.g. "
+            f"`iconv -f latin1 -t utf-8 {path.name} > fixed.{path.suffix[1:]}`"
+        ) from None
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str], path: str | Path, what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{what}: {path} has no column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(c) for c in missing)}; its columns are "
+            f"{', '.join(repr(c) for c in frame.columns)}. Name the right ones with the "
+            "text/label column options (see `bench run --help`)"
+        )
+
+
+def blank_rows(frame: pd.DataFrame, column: str) -> list[int]:
+    """1-based data-row numbers (header excluded) where ``column`` is NaN or whitespace."""
+    values = frame[column]
+    blank = values.isna() | values.astype(str).str.strip().eq("")
+    return [int(i) + 1 for i in frame.index[blank]]
+
+
+def describe_blank(path: str | Path, column: str, rows: list[int], what: str) -> str:
+    return (
+        f"{what}: {path} column {column!r} is empty or NaN in {rows_excerpt(rows)} "
+        "(data rows, header not counted); fill or remove those rows"
+    )

@@ -1,0 +1,3 @@
+from suites.external.suite import ExternalConfig, ExternalSuite
+
+__all__ = ["ExternalConfig", "ExternalSuite"]

@@ -1,0 +1,3 @@
+from suites.welfake.suite import WelfakeConfig, WelfakeSuite
+
+__all__ = ["WelfakeConfig", "WelfakeSuite"]

@@ -1,0 +1,158 @@
+"""WELFake in-domain: fine-tune on the standardized 70/15/15 splits, evaluate on test.
+
+Every model sees the same split files (identical fingerprints in every result); the
+fine-tuned model is saved for the external suite.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from models_registry.meta import ModelMeta
+from suites.accuracy.config import AccuracyConfig
+from suites.base import Mode, Progress, Suite, SuiteOutput
+from suites.data.news import NEWS_LABELS, NewsSource, welfake_source
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bench.result_schema import JobResult
+
+
+def _default_source() -> dict[str, Any]:
+    return welfake_source(None).to_dict()
+
+
+@dataclass(frozen=True, kw_only=True)
+class WelfakeConfig(AccuracyConfig):
+    data: dict[str, Any] = field(default_factory=_default_source)
+    splits_dir: str = "results/splits"
+
+    def source(self) -> NewsSource:
+        return NewsSource.from_dict(self.data)
+
+    def recipe(self) -> dict[str, Any]:
+        """Everything that decides what a fine-tuned model is (not threads, not eval size)."""
+        return {"data": self.data, "seed": self.seed, "max_train_samples": self.max_train_samples,
+                **self.hparam_overrides()}
+
+    def finetuned_path(self, meta: ModelMeta) -> Path:
+        from suites.accuracy.models import finetune_tag
+
+        return Path(self.finetuned_dir) / finetune_tag(meta, self.recipe())
+
+
+def load_splits(config: WelfakeConfig) -> dict[str, Any]:
+    """Standard splits, then the run's budget: stratified caps on train and eval rows."""
+    from suites.data.news import standard_splits
+
+    splits = standard_splits(config.source(), config.splits_dir)
+    return {
+        "train": splits["train"].stratified_sample(config.max_train_samples, config.seed),
+        "validation": splits["validation"].stratified_sample(config.max_eval_samples, config.seed),
+        "test": splits["test"].stratified_sample(config.max_eval_samples, config.seed),
+    }
+
+
+def evaluate_split(classifier: Any, split: Any, config: AccuracyConfig, progress: Progress,
+                   positive: str | None = None) -> tuple[dict[str, Any], Any]:
+    """Metrics plus the per-row predictions McNemar's test needs; returns (metrics, probs)."""
+    import numpy as np
+
+    from suites.accuracy.metrics import classification_metrics
+
+    probs = classifier.predict_proba(split.texts, split.pairs, progress)
+    metrics = classification_metrics(
+        np.asarray(split.labels), probs, split.label_names, positive=positive,
+        seed=config.seed, n_bootstrap=config.n_bootstrap,
+    )
+    metrics["data"] = split.describe()
+    metrics["predictions"] = [int(p) for p in probs.argmax(axis=1)]
+    metrics["labels"] = [int(y) for y in split.labels]
+    return metrics, probs
+
+
+def train_news_classifier(
+    meta: ModelMeta, config: WelfakeConfig, splits: dict[str, Any], progress: Progress
+) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """(classifier, tokenizer or None, weights, training record) for either framework."""
+    from models_registry.weights import ResolvedWeights
+
+    if meta.framework == "sklearn":
+        import time
+
+        from suites.accuracy.classifiers import TfidfLogReg
+
+        progress(f"{meta.name}: fitting TF-IDF + logistic regression")
+        started = time.monotonic()
+        classifier = TfidfLogReg({**meta.config, "seed": config.seed}, NEWS_LABELS)
+        classifier.fit(splits["train"].texts, splits["train"].labels)
+        training = {"train_seconds": round(time.monotonic() - started, 2),
+                    "fitted_parameters": classifier.n_parameters, "settings": meta.config}
+        return classifier, None, ResolvedWeights("trained-from-scratch"), training
+
+    from suites.accuracy.classifiers import TransformerClassifier
+    from suites.accuracy.models import load_base
+    from suites.accuracy.training import FinetuneHParams, finetune
+
+    hp = FinetuneHParams.resolve(meta.finetune, config.hparam_overrides(), config.seed)
+    model, tokenizer, weights = load_base(meta, NEWS_LABELS, config.seed)
+    progress(f"{meta.name}: fine-tuning on {len(splits['train'])} rows")
+    Path(config.finetuned_dir).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".trainer-", dir=config.finetuned_dir) as work:
+        training = finetune(model, tokenizer, splits["train"], splits["validation"], hp,
+                            Path(work), progress)
+    training["hparams"] = hp.to_dict()
+    classifier = TransformerClassifier(
+        model, tokenizer, max_length=hp.max_length, batch_size=config.eval_batch_size
+    )
+    return classifier, tokenizer, weights, training
+
+
+class WelfakeSuite(Suite):
+    name = "welfake"
+    description = "WELFake in-domain: fine-tune on 70/15/15 splits, test accuracy/F1/CIs/ECE"
+    config_type = WelfakeConfig
+    default_timeout_s = 6 * 3600.0
+    frameworks = ("transformers", "sklearn")
+
+    def preset(self, mode: Mode, threads: int) -> WelfakeConfig:
+        return WelfakeConfig(threads=threads)
+
+    def preflight(self, config: WelfakeConfig) -> None:
+        from suites.data.news import check_source
+
+        check_source(config.source())
+
+    def run(self, meta: ModelMeta, config: WelfakeConfig, progress: Progress) -> SuiteOutput:
+        from suites.accuracy.models import save_finetuned
+        from suites.runtime import accuracy_runtime, configure_torch
+
+        configure_torch(config)
+        progress("loading WELFake splits")
+        splits = load_splits(config)
+        classifier, tokenizer, weights, training = train_news_classifier(
+            meta, config, splits, progress
+        )
+        progress(f"{meta.name}: evaluating on test ({len(splits['test'])} rows)")
+        test, _ = evaluate_split(classifier, splits["test"], config, progress, positive="fake")
+        data = {name: split.describe() for name, split in splits.items()}
+        saved = save_finetuned(
+            config.finetuned_path(meta), classifier, tokenizer,
+            {"model": meta.name, "recipe": config.recipe(), "data": data, "training": training,
+             "test": {k: test[k] for k in ("accuracy", "f1_weighted", "ci95", "n")}},
+        )
+        metrics = {
+            "data": data, "budget": config.budget(), "training": training, "test": test,
+            "finetuned_dir": str(saved),
+        }
+        return SuiteOutput(metrics=metrics, runtime=accuracy_runtime(config, classifier),
+                           weights=weights, family=meta.family)
+
+    def table(self, results: list[JobResult]) -> pd.DataFrame:
+        from suites.accuracy.tables import news_rows
+
+        return news_rows(results, "test", "WELFake test")

@@ -80,6 +80,23 @@ def accuracy_overrides(args: argparse.Namespace) -> dict:
     }
 
 
+def preflight(jobs: list) -> list[str]:
+    """Every suite's missing data, found in seconds, before any job starts."""
+    from suites.data.errors import DataError
+
+    problems, checked = [], set()
+    for spec in jobs:
+        if spec.suite in checked:
+            continue
+        checked.add(spec.suite)
+        suite = SUITES[spec.suite]
+        try:
+            suite.preflight(suite.config_type.from_dict(spec.config))
+        except (DataError, FileNotFoundError) as exc:
+            problems.append(f"{spec.suite}: {exc}")
+    return problems
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bench.jobs import plan_jobs
     from bench.leaderboard import write_leaderboard
@@ -101,14 +118,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             threads=args.threads, overrides=overrides, timeout_s=args.timeout,
             on_skip=lambda message: print(f"not planned: {message}", file=sys.stderr),
         )
-        checked = set()
-        for spec in jobs:  # missing data fails here, in seconds, before any job starts
-            if spec.suite not in checked:
-                suite = SUITES[spec.suite]
-                suite.preflight(suite.config_type.from_dict(spec.config))
-                checked.add(spec.suite)
+        problems = preflight(jobs)
     except (KeyError, ValueError, FileNotFoundError, DataError) as exc:
         print(f"bench run: {exc}", file=sys.stderr)
+        return 2
+    if problems:
+        print("bench run: missing inputs, nothing was run:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
         return 2
     store = RunStore(args.results_dir, args.run_id or default_run_id())
     started = time.monotonic()

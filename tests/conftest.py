@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/accuracy_data.py
 
 # Tests never touch the network: no hub lookups, no downloads.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -65,3 +68,13 @@ def tiny_model_dirs(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def tiny_bert_dir(tiny_model_dirs) -> Path:
     return tiny_model_dirs["bert"]
+
+
+@pytest.fixture(scope="session")
+def tiny_classifier_dirs(tmp_path_factory) -> dict[str, Path]:
+    """Tiny base models of each family with a WordPiece tokenizer the test wrote."""
+    from accuracy_data import write_tokenizer
+
+    root = tmp_path_factory.mktemp("tiny-classifiers")
+    return {f: write_tokenizer(f, save_tiny_model(f, root / f"tiny-{f}", seed=1))
+            for f in TINY_CONFIGS}

@@ -131,6 +131,13 @@ def _stratify(labels: tuple[int, ...]) -> list[int] | None:
     return list(labels) if min(counts.values()) >= 2 else None
 
 
+def _count(exact: float) -> int:
+    """sklearn's ceil of a fractional size, without float noise turning 60.0000001 into 61."""
+    import math
+
+    return max(1, math.ceil(round(exact, 6)))
+
+
 def stratified_three_way(
     data: LabelledTexts, fractions: tuple[float, float, float], seed: int
 ) -> dict[str, LabelledTexts]:
@@ -142,11 +149,12 @@ def stratified_three_way(
         raise ValueError(f"split fractions must sum to 1, got {fractions}")
     indices = list(range(len(data)))
     rest, test = train_test_split(
-        indices, test_size=test_f, random_state=seed, stratify=_stratify(data.labels)
+        indices, test_size=_count(test_f * len(indices)), random_state=seed,
+        stratify=_stratify(data.labels),
     )
     rest_labels = tuple(data.labels[i] for i in rest)
     train, val = train_test_split(
-        rest, test_size=val_f / (train_f + val_f), random_state=seed,
+        rest, test_size=_count(val_f / (train_f + val_f) * len(rest)), random_state=seed,
         stratify=_stratify(rest_labels),
     )
     return {

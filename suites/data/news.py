@@ -195,7 +195,7 @@ def standard_splits(
     """Stratified train/validation/test, made once per source content and reused by every
     model, so every model's result carries identical split fingerprints."""
     full = load_news(source)
-    recipe = {"source_fingerprint": full.fingerprint, "seed": seed, "fractions": fractions}
+    recipe = {"source_fingerprint": full.fingerprint, "seed": seed, "fractions": list(fractions)}
     key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:12]
     directory = Path(cache_dir) / f"{source.name}-{key}"
     manifest = directory / "manifest.json"

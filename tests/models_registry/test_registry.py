@@ -41,9 +41,10 @@ def test_every_declaration_is_complete():
     models = all_models()
     assert set(PUBLISHED_COUNTS) <= set(models)
     for meta in models.values():
-        assert meta.hub_id and meta.family and meta.config and meta.license
-        assert meta.n_parameters and meta.n_parameters > 0
+        assert meta.family and meta.config and meta.license
         assert len(meta.config_sha256) == 64
+        if meta.framework == "transformers":  # the TF-IDF baseline has no hub id or fixed size
+            assert meta.hub_id and meta.n_parameters and meta.n_parameters > 0
     assert get_model("mobilebert").mnli_checkpoint == "typeform/mobilebert-uncased-mnli"
     assert get_model("tinybert").mnli_checkpoint is None
 

@@ -1,0 +1,77 @@
+"""Metrics equal scikit-learn's on the same predictions; CIs, ECE and McNemar behave."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    precision_score,
+    recall_score,
+)
+
+from suites.accuracy.metrics import (
+    bootstrap_ci,
+    classification_metrics,
+    expected_calibration_error,
+    mcnemar,
+)
+
+
+@pytest.fixture
+def predictions():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 500)
+    probs = rng.dirichlet([1, 1], 500)
+    probs[y == 1] = probs[y == 1][:, ::-1] * 0.3 + probs[y == 1] * 0.7  # some signal
+    return y, probs
+
+
+def test_point_metrics_match_sklearn(predictions):
+    y, probs = predictions
+    pred = probs.argmax(1)
+    m = classification_metrics(y, probs, ("real", "fake"), positive="fake")
+    assert m["accuracy"] == pytest.approx(accuracy_score(y, pred))
+    assert m["f1_weighted"] == pytest.approx(f1_score(y, pred, average="weighted"))
+    assert m["precision_weighted"] == pytest.approx(precision_score(y, pred, average="weighted"))
+    assert m["recall_weighted"] == pytest.approx(recall_score(y, pred, average="weighted"))
+    assert m["per_class"]["fake"]["f1"] == pytest.approx(f1_score(y, pred, pos_label=1))
+    tn, fp, fn, tp = confusion_matrix(y, pred).ravel()
+    assert m["confusion_matrix"]["rows_true_cols_pred"] == [[tn, fp], [fn, tp]]
+    assert m["fpr"] == pytest.approx(fp / (fp + tn))
+    assert m["fnr"] == pytest.approx(fn / (fn + tp))
+
+
+def test_bootstrap_ci_brackets_the_estimate_and_shrinks_with_n(predictions):
+    y, probs = predictions
+    pred = probs.argmax(1)
+    ci = bootstrap_ci(y, pred, 2, seed=0)
+    acc = accuracy_score(y, pred)
+    assert ci["accuracy"][0] < acc < ci["accuracy"][1]
+    f1 = f1_score(y, pred, average="weighted")
+    assert ci["f1_weighted"][0] < f1 < ci["f1_weighted"][1]
+    big = bootstrap_ci(np.tile(y, 16), np.tile(pred, 16), 2, seed=0)
+    assert np.diff(big["accuracy"])[0] < np.diff(ci["accuracy"])[0] / 2
+
+
+def test_ece_by_hand():
+    probs = np.array([[0.9, 0.1], [0.8, 0.2], [0.4, 0.6], [0.3, 0.7]])
+    y = np.array([0, 1, 1, 1])  # confidences 0.9, 0.8, 0.6, 0.7 → bins of width 1/15
+    by_hand = (abs(1 - 0.9) + abs(0 - 0.8) + abs(1 - 0.6) + abs(1 - 0.7)) / 4
+    assert expected_calibration_error(y, probs) == pytest.approx(by_hand)
+    perfect = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert expected_calibration_error(np.array([0, 1]), perfect) == pytest.approx(0.0)
+
+
+def test_mcnemar_exact():
+    from scipy.stats import binomtest
+
+    a = np.array([True] * 30 + [False] * 5 + [True] * 60)
+    b = np.array([False] * 30 + [True] * 5 + [True] * 60)
+    result = mcnemar(a, b)
+    assert (result["only_a_correct"], result["only_b_correct"]) == (30, 5)
+    assert result["p_value"] == pytest.approx(binomtest(5, 35, 0.5).pvalue)
+    assert result["p_value"] < 0.001
+    assert mcnemar(a, a)["p_value"] == 1.0

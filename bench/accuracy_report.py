@@ -19,7 +19,7 @@ def _evaluations(results: list[JobResult]) -> list[tuple[str, str, dict[str, Any
         if r.status != "ok":
             continue
         if r.suite == "welfake":
-            out.append(("WELFake test", r.model.name, r.metrics["test"]))
+            out.append(("in-domain test", r.model.name, r.metrics["test"]))
         elif r.suite == "external":
             out += [(f"external: {name}", r.model.name, m) for name, m in r.metrics["sets"].items()]
         elif r.suite == "mnli-proxy":
@@ -33,8 +33,8 @@ def accuracy_columns(results: list[JobResult]) -> dict[str, dict[str, float | No
     external: dict[str, list[float]] = defaultdict(list)
     for label, model, metrics in _evaluations(results):
         value = round(100 * metrics["accuracy"], 2)
-        if label == "WELFake test":
-            columns[model]["WELFake acc %"] = value
+        if label == "in-domain test":
+            columns[model]["in-domain acc %"] = value
         elif label.startswith("external: "):
             external[model].append(metrics["accuracy"])
         elif label == "MNLI validation_matched":

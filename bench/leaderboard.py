@@ -21,7 +21,7 @@ from suites import SUITES
 
 SUMMARY_POINTS = ((1, 128), (8, 128))
 SUMMARY_MEMORY_POINT = (8, 512)
-ACCURACY_COLUMNS = ("WELFake acc %", "external acc %", "MNLI-m %", "MNLI-mm %")
+ACCURACY_COLUMNS = ("in-domain acc %", "external acc %", "MNLI-m %", "MNLI-mm %")
 
 
 def load_all(results_root: Path) -> list[JobResult]:

@@ -155,4 +155,4 @@ class WelfakeSuite(Suite):
     def table(self, results: list[JobResult]) -> pd.DataFrame:
         from suites.accuracy.tables import news_rows
 
-        return news_rows(results, "test", "WELFake test")
+        return news_rows(results, "test", "in-domain test")

@@ -50,7 +50,7 @@ def test_tfidf_baseline_end_to_end_with_leaderboard_and_verdicts(tmp_path, capsy
     assert by_suite["welfake"]["status"] == by_suite["external"]["status"] == "ok"
     assert by_suite["external"]["metrics"]["sets"]["ext"]["accuracy"] > 0.9
     board = (results / "leaderboard.md").read_text()
-    assert "### welfake" in board and "### external" in board and "WELFake acc %" in board
+    assert "### welfake" in board and "### external" in board and "in-domain acc %" in board
     assert len(list((results / "verdicts").glob("*.json"))) >= 13
 
 

@@ -6,6 +6,7 @@ budget knobs (train-sample cap, max length, epochs) override them and are record
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -154,3 +155,26 @@ def finetune(
         ],
         "device": str(next(model.parameters()).device),
     }
+
+
+def finetune_pretrained(
+    meta: Any,
+    label_names: tuple[str, ...],
+    train: LabelledTexts,
+    validation: LabelledTexts,
+    hp: FinetuneHParams,
+    scratch_root: str | Path,
+    progress: Callable[[str], None],
+) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """Pretrained weights with a fresh head for ``label_names``, fine-tuned; checkpoints go to
+    a scratch directory under ``scratch_root`` that is removed afterwards.
+    Returns (model, tokenizer, weights, training record with the hyper-parameters)."""
+    from suites.accuracy.models import load_base
+
+    model, tokenizer, weights = load_base(meta, label_names, hp.seed)
+    progress(f"{meta.name}: fine-tuning on {len(train)} rows")
+    Path(scratch_root).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".trainer-", dir=scratch_root) as work:
+        training = finetune(model, tokenizer, train, validation, hp, Path(work), progress)
+    training["hparams"] = hp.to_dict()
+    return model.eval(), tokenizer, weights, training

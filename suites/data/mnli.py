@@ -12,6 +12,7 @@ from typing import Any
 from suites.data.dataset import LabelledTexts
 from suites.data.errors import DataError, rows_excerpt
 from suites.data.tables import (
+    TAB_SEPARATED_TEXT,
     TABLE_SUFFIXES,
     blank_rows,
     describe_blank,
@@ -45,7 +46,7 @@ MNLI_FIX = (
 
 def find_split_file(directory: Path, split: str) -> Path:
     for stem in SPLIT_STEMS[split]:
-        for suffix in (*TABLE_SUFFIXES, ".txt"):
+        for suffix in (*TABLE_SUFFIXES, TAB_SEPARATED_TEXT):
             candidate = directory / f"{stem}{suffix}"
             if candidate.is_file():
                 return candidate
@@ -65,15 +66,7 @@ def load_mnli(source: str, split: str) -> LabelledTexts:
     elif not path.is_file():
         raise DataError(f"MNLI {split}: {path} not found. {MNLI_FIX}")
     what = f"MNLI {split}"
-    if path.suffix == ".txt":  # MultiNLI's own tab-separated release
-        import csv
-
-        import pandas as pd
-
-        frame = pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8")
-    else:
-        frame = read_table(path, what=what, fix=MNLI_FIX)
-    return frame_to_mnli(frame, split, path, what)
+    return frame_to_mnli(read_table(path, what=what, fix=MNLI_FIX), split, path, what)
 
 
 def _pick(frame, role: str, path: Path, what: str) -> str:

@@ -87,11 +87,12 @@ def load_news(source: NewsSource) -> LabelledTexts:
     require_columns(frame, needed, origin, what)
 
     notes: dict[str, Any] = {}
-    blank = sorted({row for col in source.text_columns for row in blank_rows(frame, col)})
+    blank_by_column = {c: blank_rows(frame, c) for c in source.text_columns}
+    blank = sorted({row for rows in blank_by_column.values() for row in rows})
     if blank:
         if source.on_blank == "error":
-            column = next(c for c in source.text_columns if blank_rows(frame, c))
-            raise DataError(describe_blank(origin, column, blank_rows(frame, column), what))
+            column, rows = next((c, r) for c, r in blank_by_column.items() if r)
+            raise DataError(describe_blank(origin, column, rows, what))
         notes["dropped_blank_text_rows"] = len(blank)
         frame = frame.drop(index=[r - 1 for r in blank])
     if frame.empty:

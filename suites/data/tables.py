@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".parquet")
+TAB_SEPARATED_TEXT = ".txt"  # read as tsv: MultiNLI ships its splits this way
 
 
 def read_table(path: str | Path, *, what: str, fix: str) -> pd.DataFrame:
@@ -21,7 +22,7 @@ def read_table(path: str | Path, *, what: str, fix: str) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"{what}: {path} not found. {fix}")
     suffix = path.suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
+    if suffix not in (*TABLE_SUFFIXES, TAB_SEPARATED_TEXT):
         raise DataError(
             f"{what}: {path} has suffix {suffix!r}; expected one of {', '.join(TABLE_SUFFIXES)}"
         )
@@ -30,10 +31,11 @@ def read_table(path: str | Path, *, what: str, fix: str) -> pd.DataFrame:
     try:
         if suffix == ".csv":
             frame = pd.read_csv(path, encoding="utf-8", keep_default_na=True)
-        elif suffix == ".tsv":
+        elif suffix in (".tsv", ".txt"):
             import csv
 
-            # GLUE's tsv files hold unbalanced quotes inside sentences: never parse quotes.
+            # GLUE's tsv files (and MultiNLI's tab-separated .txt release) hold unbalanced
+            # quotes inside sentences: never parse quotes.
             frame = pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8")
         elif suffix == ".jsonl":
             frame = pd.read_json(path, lines=True, encoding="utf-8")

@@ -13,7 +13,7 @@ from models_registry.weights import WeightsNotFoundError
 from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.errors import DataError
 from suites.data.news import NEWS_LABELS, NewsSource
-from suites.welfake.suite import WelfakeConfig, evaluate_split
+from suites.welfake.suite import WelfakeConfig
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,6 +111,7 @@ class ExternalSuite(Suite):
             check_source(source)
 
     def run(self, meta: ModelMeta, config: ExternalConfig, progress: Progress) -> SuiteOutput:
+        from suites.accuracy.scoring import evaluate_split
         from suites.data.news import load_news
         from suites.runtime import accuracy_runtime, configure_torch
 

@@ -69,10 +69,7 @@ def _has_nli_head(directory: Path) -> bool:
 
 
 def _finetune_here(meta: ModelMeta, config: MnliProxyConfig, progress: Progress):
-    import tempfile
-
-    from suites.accuracy.models import load_base
-    from suites.accuracy.training import FinetuneHParams, finetune
+    from suites.accuracy.training import FinetuneHParams, finetune_pretrained
     from suites.data.dataset import stratified_three_way
     from suites.data.mnli import load_mnli
 
@@ -84,16 +81,14 @@ def _finetune_here(meta: ModelMeta, config: MnliProxyConfig, progress: Progress)
     overrides = {**config.hparam_overrides()}
     overrides["max_length"] = overrides["max_length"] or MNLI_MAX_LENGTH
     hp = FinetuneHParams.resolve(meta.finetune, overrides, config.seed)
-    model, tokenizer, weights = load_base(meta, MNLI_LABELS, config.seed)
-    progress(f"{meta.name}: fine-tuning on MNLI train ({len(parts['train'])} rows)")
-    Path(config.finetuned_dir).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".trainer-", dir=config.finetuned_dir) as work:
-        training = finetune(model, tokenizer, parts["train"], parts["validation"], hp,
-                            Path(work), progress)
-    training.update({"hparams": hp.to_dict(), "train_data": parts["train"].describe(),
+    model, tokenizer, weights, training = finetune_pretrained(
+        meta, MNLI_LABELS, parts["train"], parts["validation"], hp, config.finetuned_dir,
+        progress,
+    )
+    training.update({"train_data": parts["train"].describe(),
                      "protocol": "plain fine-tune on MNLI train (no distillation, no data "
                                  "augmentation)"})
-    return model.eval(), tokenizer, weights, training
+    return model, tokenizer, weights, training
 
 
 class MnliProxySuite(Suite):
@@ -127,8 +122,8 @@ class MnliProxySuite(Suite):
 
     def run(self, meta: ModelMeta, config: MnliProxyConfig, progress: Progress) -> SuiteOutput:
         from suites.accuracy.classifiers import TransformerClassifier
-        from suites.accuracy.metrics import classification_metrics
         from suites.accuracy.models import head_label_names
+        from suites.accuracy.scoring import score_split
         from suites.data.mnli import load_mnli
         from suites.mnli_proxy.labels import output_order, to_glue_order
         from suites.runtime import accuracy_runtime, configure_torch
@@ -147,8 +142,6 @@ class MnliProxySuite(Suite):
             model, tokenizer, max_length=config.max_length or MNLI_MAX_LENGTH,
             batch_size=config.eval_batch_size,
         )
-        import numpy as np
-
         out: dict[str, Any] = {"checkpoint_origin": origin, "label_mapping": mapping,
                                "protocol": "full" if config.samples_per_split is None
                                else "proxy-slice", "splits": {}}
@@ -156,12 +149,7 @@ class MnliProxySuite(Suite):
             progress(f"{meta.name}: {split_name} ({len(split)} pairs)")
             probs = to_glue_order(classifier.predict_proba(split.texts, split.pairs, progress),
                                   order)
-            metrics = classification_metrics(np.asarray(split.labels), probs, MNLI_LABELS,
-                                              seed=config.seed, n_bootstrap=config.n_bootstrap)
-            metrics["data"] = split.describe()
-            metrics["predictions"] = [int(p) for p in probs.argmax(axis=1)]
-            metrics["labels"] = [int(y) for y in split.labels]
-            out["splits"][split_name] = metrics
+            out["splits"][split_name] = score_split(split, probs, config)
         if training:
             out["training"] = training
         return SuiteOutput(metrics=out, runtime=accuracy_runtime(config, classifier),

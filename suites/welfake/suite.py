@@ -6,7 +6,6 @@ fine-tuned model is saved for the external suite.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,24 +56,6 @@ def load_splits(config: WelfakeConfig) -> dict[str, Any]:
     }
 
 
-def evaluate_split(classifier: Any, split: Any, config: AccuracyConfig, progress: Progress,
-                   positive: str | None = None) -> tuple[dict[str, Any], Any]:
-    """Metrics plus the per-row predictions McNemar's test needs; returns (metrics, probs)."""
-    import numpy as np
-
-    from suites.accuracy.metrics import classification_metrics
-
-    probs = classifier.predict_proba(split.texts, split.pairs, progress)
-    metrics = classification_metrics(
-        np.asarray(split.labels), probs, split.label_names, positive=positive,
-        seed=config.seed, n_bootstrap=config.n_bootstrap,
-    )
-    metrics["data"] = split.describe()
-    metrics["predictions"] = [int(p) for p in probs.argmax(axis=1)]
-    metrics["labels"] = [int(y) for y in split.labels]
-    return metrics, probs
-
-
 def train_news_classifier(
     meta: ModelMeta, config: WelfakeConfig, splits: dict[str, Any], progress: Progress
 ) -> tuple[Any, Any, Any, dict[str, Any]]:
@@ -95,17 +76,13 @@ def train_news_classifier(
         return classifier, None, ResolvedWeights("trained-from-scratch"), training
 
     from suites.accuracy.classifiers import TransformerClassifier
-    from suites.accuracy.models import load_base
-    from suites.accuracy.training import FinetuneHParams, finetune
+    from suites.accuracy.training import FinetuneHParams, finetune_pretrained
 
     hp = FinetuneHParams.resolve(meta.finetune, config.hparam_overrides(), config.seed)
-    model, tokenizer, weights = load_base(meta, NEWS_LABELS, config.seed)
-    progress(f"{meta.name}: fine-tuning on {len(splits['train'])} rows")
-    Path(config.finetuned_dir).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".trainer-", dir=config.finetuned_dir) as work:
-        training = finetune(model, tokenizer, splits["train"], splits["validation"], hp,
-                            Path(work), progress)
-    training["hparams"] = hp.to_dict()
+    model, tokenizer, weights, training = finetune_pretrained(
+        meta, NEWS_LABELS, splits["train"], splits["validation"], hp, config.finetuned_dir,
+        progress,
+    )
     classifier = TransformerClassifier(
         model, tokenizer, max_length=hp.max_length, batch_size=config.eval_batch_size
     )
@@ -129,6 +106,7 @@ class WelfakeSuite(Suite):
 
     def run(self, meta: ModelMeta, config: WelfakeConfig, progress: Progress) -> SuiteOutput:
         from suites.accuracy.models import save_finetuned
+        from suites.accuracy.scoring import evaluate_split
         from suites.runtime import accuracy_runtime, configure_torch
 
         configure_torch(config)

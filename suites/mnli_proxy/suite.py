@@ -104,6 +104,8 @@ class MnliProxySuite(Suite):
     def preflight(self, config: MnliProxyConfig) -> None:
         from suites.data.mnli import find_split_file
 
+        if config.train_file and not Path(config.train_file).exists():
+            raise DataError(f"MNLI train: {config.train_file} not found (--mnli-train)")
         if config.mnli == "hub":
             from models_registry.weights import hub_reachable
             from suites.data.mnli import MNLI_FIX
@@ -117,8 +119,6 @@ class MnliProxySuite(Suite):
                 find_split_file(path, split)
         elif not path.is_file():
             raise DataError(f"MNLI: {path} not found. Pass --mnli DIR")
-        if config.train_file and not Path(config.train_file).exists():
-            raise DataError(f"MNLI train: {config.train_file} not found (--mnli-train)")
 
     def run(self, meta: ModelMeta, config: MnliProxyConfig, progress: Progress) -> SuiteOutput:
         from suites.accuracy.classifiers import TransformerClassifier

@@ -60,3 +60,10 @@ def test_baseline_is_not_planned_where_it_cannot_apply():
                      mode="quick", threads=1, on_skip=skipped.append)
     assert [j.suite for j in jobs] == ["latency"]
     assert len(skipped) == 3 and all("sklearn" in s for s in skipped)
+
+
+def test_missing_mnli_train_file_is_named_even_with_the_hub_as_source(tmp_path, capsys):
+    code = main(["run", "--models", "tinybert", "--suites", "mnli-proxy", "--mnli-train",
+                 str(tmp_path / "none.tsv"), "--results-dir", str(tmp_path), "--no-progress"])
+    assert code == 2
+    assert "none.tsv not found (--mnli-train)" in capsys.readouterr().err

@@ -23,6 +23,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("Suites:")
     for suite in SUITES.values():
         print(f"  {suite.name:<12} {suite.description}")
+    from suites.backends import BACKENDS
+
+    print("Backends (latency and memory suites; --backends all):")
+    for backend in BACKENDS.values():
+        state = backend.unavailable()
+        print(f"  {backend.name:<19} {backend.precision:<5} {backend.description}"
+              + (f"  [unavailable: {state}]" if state else ""))
     return 0
 
 
@@ -109,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "batch_sizes": tuple(args.batch_sizes) if args.batch_sizes else None,
         "seq_lens": tuple(args.seq_lens) if args.seq_lens else None,
         "weights": args.weights,
-        "attn_implementation": args.attn,
+        "backends": _names(args.backends) if args.backends else None,
     }
     try:
         overrides.update(accuracy_overrides(args))
@@ -183,7 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seq-lens", type=int, nargs="+", help="override the preset grid")
     run.add_argument("--weights", choices=["auto", "random-init"],
                      help="auto: local dir → HF cache → hub → random init (default)")
-    run.add_argument("--attn", choices=["sdpa", "eager"], help="attention implementation")
+    run.add_argument("--backends", nargs="+", help="inference backends of the latency and "
+                     "memory suites, comma- or space-separated, or 'all' (default: "
+                     "pytorch-sdpa); see 'bench list'")
     data = run.add_argument_group("accuracy suites: data")
     data.add_argument("--mnli", help="directory with MNLI validation_matched/_mismatched "
                       "files (.tsv/.jsonl/.csv/.parquet); default: GLUE on the hub")

@@ -43,7 +43,9 @@ class JobSpec:
     @property
     def job_id(self) -> str:
         safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.model.name)
-        return f"{safe_name}__{self.suite}__{self.key[:10]}"
+        backend = self.config.get("backend")
+        axis = f"__{backend}" if backend and get_suite(self.suite).backend_axis else ""
+        return f"{safe_name}__{self.suite}{axis}__{self.key[:10]}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,18 +78,39 @@ def plan_jobs(
     A (model, suite) pair that cannot apply (the TF-IDF baseline has no MNLI head or memory
     probe) is left out and reported through ``on_skip``.
     """
+    from suites.backends import REFERENCE, expand_backends, get_backend
+
+    overrides = dict(overrides or {})
+    backends = expand_backends(list(overrides.pop("backends", None) or [REFERENCE]))
     models = [resolve_model_spec(spec) for spec in model_specs]
     suites = [get_suite(name) for name in suite_names]
+    skip = on_skip or (lambda message: None)
     jobs = []
     for meta in models:
         for suite in suites:
             reason = suite.unsupported(meta)
             if reason:
-                if on_skip:
-                    on_skip(f"{meta.name}/{suite.name}: {reason}")
+                skip(f"{meta.name}/{suite.name}: {reason}")
                 continue
-            config = suite.configure(mode, threads, overrides or {})
-            jobs.append(
-                JobSpec(meta, suite.name, config.to_dict(), timeout_s or suite.default_timeout_s)
-            )
+            if not suite.backend_axis:
+                axis = [{}]
+            elif meta.framework != "transformers":  # the baseline has one way to run
+                axis = [{}]
+                skip_others = [b for b in backends if b != REFERENCE]
+                if skip_others:
+                    skip(f"{meta.name}/{suite.name}: backends {', '.join(skip_others)} "
+                         f"apply to transformers models only")
+            else:
+                axis = []
+                for name in backends:
+                    backend = get_backend(name)
+                    if reason := backend.unavailable():
+                        skip(f"{meta.name}/{suite.name}/{name}: {reason}")
+                        continue
+                    axis.append({"backend": name,
+                                 "attn_implementation": backend.attn_implementation})
+            for choice in axis:
+                config = suite.configure(mode, threads, {**overrides, **choice})
+                jobs.append(JobSpec(meta, suite.name, config.to_dict(),
+                                    timeout_s or suite.default_timeout_s))
     return jobs

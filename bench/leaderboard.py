@@ -13,15 +13,24 @@ from pathlib import Path
 import pandas as pd
 
 from bench.accuracy_report import accuracy_columns, error_analysis, mcnemar_table
+from bench.backend_report import (
+    BACKEND_POINT,
+    backend_of,
+    backend_table,
+    best_backends,
+    machine_peak_line,
+)
 from bench.environment import describe_hardware
 from bench.result_schema import JobResult, ResultSchemaError
 from bench.store import atomic_write_text, load_result
 from models_registry import REFERENCE_MODEL
 from suites import SUITES
+from suites.backends import REFERENCE as REFERENCE_BACKEND
 
 SUMMARY_POINTS = ((1, 128), (8, 128))
 SUMMARY_MEMORY_POINT = (8, 512)
 ACCURACY_COLUMNS = ("in-domain acc %", "external acc %", "MNLI-m %", "MNLI-mm %")
+BEST_COLUMNS = ("best backend b8/s128", "best ×", "best agree %", "best max |Δlogit|")
 
 
 def load_all(results_root: Path) -> list[JobResult]:
@@ -52,7 +61,7 @@ def _md(frame: pd.DataFrame) -> str:
 def _latency_p50(results: list[JobResult], batch: int, seq: int) -> dict[str, float]:
     found: dict[str, float] = {}
     for r in sorted(results, key=lambda r: r.finished_at):
-        if r.suite == "latency" and r.status == "ok":
+        if r.suite == "latency" and r.status == "ok" and backend_of(r) == REFERENCE_BACKEND:
             for p in r.metrics["points"]:
                 if (p["batch_size"], p["seq_len"]) == (batch, seq):
                     found[r.model.name] = p["p50_ms"]
@@ -67,10 +76,11 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
     weights = {r.model.name: r.model.weights for r in ok
                if r.suite in ("static", "latency", "memory")}
     accuracy = accuracy_columns(ok)
+    best = best_backends(ok)
     p50 = {point: _latency_p50(ok, *point) for point in SUMMARY_POINTS}
     peak: dict[str, float] = {}
     for r in ok:
-        if r.suite == "memory":
+        if r.suite == "memory" and backend_of(r) == REFERENCE_BACKEND:
             for p in r.metrics["points"]:
                 if (p["batch_size"], p["seq_len"]) == SUMMARY_MEMORY_POINT:
                     peak[r.model.name] = p["peak_forward_mib"]
@@ -96,12 +106,15 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
             row[f"× vs {REFERENCE_MODEL} b{b}/s{q}"] = (
                 round(ref / mine, 2) if ref and mine else None
             )
+        for column in BEST_COLUMNS:
+            row[column] = best.get(name, {}).get(column)
         for column in ACCURACY_COLUMNS:
             row[column] = accuracy.get(name, {}).get(column)
         rows.append(row)
     frame = pd.DataFrame(rows)
-    if not frame.empty:  # accuracy columns nobody filled are left out
-        frame = frame.drop(columns=[c for c in ACCURACY_COLUMNS if frame[c].isna().all()])
+    if not frame.empty:  # columns nobody filled are left out
+        frame = frame.drop(columns=[c for c in (*BEST_COLUMNS, *ACCURACY_COLUMNS)
+                                    if frame[c].isna().all()])
     if not frame.empty and frame["params (M)"].notna().any():
         frame = frame.sort_values("params (M)", kind="stable")
     return frame
@@ -132,7 +145,8 @@ def render(results: list[JobResult]) -> str:
         out.append("_No results yet: run `bench run`._")
     for (fingerprint, threads), rs in sorted(groups.items(), key=lambda kv: str(kv[0])):
         env = rs[0].environment
-        runtime = next((r.runtime for r in rs if r.suite == "latency" and r.runtime), {})
+        runtime = next((r.runtime for r in rs if r.suite == "latency" and r.runtime
+                        and backend_of(r) == REFERENCE_BACKEND), {})
         runs = sorted({r.run_id for r in rs})
         shas = sorted({f"{(r.git.sha or 'unknown')[:10]}{'-dirty' if r.git.dirty else ''}"
                        for r in rs})
@@ -147,6 +161,7 @@ def render(results: list[JobResult]) -> str:
             f"{runtime.get('intra_op_threads', 'n/a')}/{runtime.get('inter_op_threads', 'n/a')}",
             f"- Runs: {', '.join(runs)}; code {', '.join(shas)}; finished "
             f"{max(r.finished_at for r in rs)}",
+            *([peak] if (peak := machine_peak_line(rs)) else []),
             "",
             "### Summary",
             "",
@@ -158,6 +173,11 @@ def render(results: list[JobResult]) -> str:
             if not mine:
                 continue
             out += [f"### {suite.name}: {suite.description}", "", _md(suite.table(mine)), ""]
+        backends = backend_table(rs)
+        if not backends.empty:
+            out += [f"### Backends at batch {BACKEND_POINT[0]}, {BACKEND_POINT[1]} tokens "
+                    f"(speed-up vs fp32 eager {REFERENCE_BACKEND}; parity on a trained model "
+                    "of the family; a failed gate is never ranked)", "", _md(backends), ""]
         pairs = mcnemar_table(rs)
         if not pairs.empty:
             out += ["### Pairwise McNemar tests (same rows, same data fingerprint)", "",

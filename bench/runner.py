@@ -70,7 +70,7 @@ def _last_progress(path: Path) -> str | None:
     return None
 
 
-def _worker_env(spec: JobSpec) -> dict[str, str]:
+def _worker_env(spec: JobSpec, store: RunStore | None = None) -> dict[str, str]:
     env = dict(os.environ)
     threads = str(spec.config.get("threads", 1))
     env.update(
@@ -85,7 +85,37 @@ def _worker_env(spec: JobSpec) -> dict[str, str]:
     # The worker must import this checkout's packages even when run from elsewhere.
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    if store is not None:
+        from suites.latency.roofline import PEAK_ENV
+
+        env[PEAK_ENV] = str(_peak_path(store, int(threads)))
+        env["BENCH_PARITY_DIR"] = str(store.root / "parity_models")
     return env
+
+
+def _peak_path(store: RunStore, threads: int) -> Path:
+    return store.dir / "machine" / f"matmul-peak-threads{threads}.json"
+
+
+def measure_machine_peaks(jobs: list[JobSpec], store: RunStore) -> list[Path]:
+    """Attainable GEMM throughput, once per run and thread count, before any timed job.
+
+    Measured in a subprocess (this process never imports torch); a resumed run reuses it.
+    """
+    from suites import get_suite
+
+    written = []
+    for threads in sorted({int(s.config.get("threads", 1)) for s in jobs
+                           if get_suite(s.suite).needs_machine_peak}):
+        path = _peak_path(store, threads)
+        if not path.is_file():
+            env = _worker_env(JobSpec(jobs[0].model, jobs[0].suite, {"threads": threads}, 0))
+            subprocess.run(
+                [sys.executable, "-m", "suites.latency.roofline", "--threads", str(threads),
+                 "--out", str(path)], env=env, check=True, capture_output=True,
+            )
+        written.append(path)
+    return written
 
 
 def run_job(
@@ -107,7 +137,7 @@ def run_job(
             [sys.executable, "-m", "bench.worker", str(spec_path), str(payload_path)],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=_worker_env(spec),
+            env=_worker_env(spec, store),
             start_new_session=True,  # its own process group: a timeout kills probes too
         )
         try:
@@ -197,6 +227,8 @@ def execute(
 
     report = RunReport(store.run_id, store.dir)
     git_info()  # pinned before the first job writes anything
+    if any(not store.is_done(s.job_id, s.key) or force for s in jobs):
+        measure_machine_peaks(jobs, store)
     bar = tqdm(total=len(jobs), unit="job", disable=not show_progress, dynamic_ncols=True)
     try:
         for spec in jobs:

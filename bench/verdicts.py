@@ -89,17 +89,23 @@ def _param_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
 def _latency_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
     import numpy as np
 
+    from bench.backend_report import backend_of
+    from suites.backends import REFERENCE
+
     point = tuple(claim.evidence.point)
+    # Both models on the same hardware, threads and backend; fp32 eager (the paper's models
+    # ran in float) is preferred over a faster backend, then the newest section.
     sections: dict[tuple, dict[str, JobResult]] = {}
     for r in sorted(results, key=lambda r: r.finished_at):
         if r.suite == "latency" and r.status == "ok":
-            key = (r.hardware_fingerprint, r.config.get("threads"))
+            key = (r.hardware_fingerprint, r.config.get("threads"), backend_of(r))
             sections.setdefault(key, {})[r.model.name] = r
-    usable = [s for s in sections.values()
+    usable = [(key, s) for key, s in sections.items()
               if claim.evidence.model in s and claim.evidence.reference in s]
     if not usable:
         return None
-    section = max(usable, key=lambda s: max(r.finished_at for r in s.values()))
+    _, section = max(usable, key=lambda ks: (ks[0][2] == REFERENCE,
+                                             max(r.finished_at for r in ks[1].values())))
 
     def samples(r: JobResult) -> np.ndarray | None:
         for p in r.metrics["points"]:
@@ -116,9 +122,12 @@ def _latency_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
              for _ in range(1000)]
     r_model = section[claim.evidence.model]
     provenance = (f"p50 b{point[0]}/s{point[1]}: {claim.evidence.reference} "
-                  f"{np.median(ref):.1f} ms / {claim.evidence.model} {np.median(mine):.1f} ms on "
-                  f"hardware {r_model.hardware_fingerprint}, {r_model.config.get('threads')} "
-                  f"threads; {_provenance(r_model)}")
+                  f"{np.median(ref):.1f} ms / {claim.evidence.model} {np.median(mine):.1f} ms, "
+                  f"backend {backend_of(r_model)} ({r_model.runtime.get('dtype', 'float32')}, "
+                  f"attention {r_model.runtime.get('attn_implementation', 'n/a')}), "
+                  f"{r_model.config.get('threads')} threads, hardware "
+                  f"{r_model.hardware_fingerprint} ({r_model.environment.cpu_model}); "
+                  f"{_provenance(r_model)}")
     return Finding(ratio, round(ratio, 4),
                    (float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))),
                    "proxy", max(r.finished_at for r in section.values()), provenance,

@@ -45,7 +45,7 @@ class EfficiencyConfig(SuiteConfig):
     """Settings shared by the offline efficiency suites; all of them end up in the result."""
 
     attn_implementation: str = "sdpa"
-    backend: str = "pytorch-eager"
+    backend: str = "pytorch-sdpa"
     dtype: str = "float32"
     weights: Literal["auto", "random-init"] = "auto"
     # Inputs: seeded random token ids, every position attended (the cost of a batch padded to
@@ -77,6 +77,10 @@ class Suite(ABC):
     config_type: ClassVar[type[SuiteConfig]]
     default_timeout_s: ClassVar[float] = 1800.0
     frameworks: ClassVar[tuple[str, ...]] = ("transformers",)
+    # Suites with an inference-backend axis get one job per backend (see suites.backends).
+    backend_axis: ClassVar[bool] = False
+    # Suites that hold timings against the machine's measured GEMM peak (roofline).
+    needs_machine_peak: ClassVar[bool] = False
 
     @abstractmethod
     def preset(self, mode: Mode, threads: int) -> SuiteConfig:

@@ -93,7 +93,7 @@ def accuracy_runtime(config: Any, classifier: Any) -> dict[str, Any]:
     if model is not None:
         from models_registry.loading import attention_implementation
 
-        record["backend"] = "pytorch-eager"
+        record["backend"] = "pytorch-sdpa"
         record["dtype"] = str(next(model.parameters()).dtype).replace("torch.", "")
         record["device"] = str(next(model.parameters()).device)
         record["attn_implementation"] = attention_implementation(model)

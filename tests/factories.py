@@ -77,7 +77,7 @@ def make_result(
         config={"threads": threads, "batch_sizes": [1], "seq_lens": [128]},
         metrics=metrics if status == "ok" else {},
         runtime={
-            "backend": "pytorch-eager",
+            "backend": "pytorch-sdpa",
             "dtype": "float32",
             "attn_implementation": "sdpa",
             "intra_op_threads": threads,

@@ -1,9 +1,15 @@
-"""CPU latency over a batch × sequence-length sweep, fp32, ``torch.inference_mode``."""
+"""CPU latency over a batch × sequence-length sweep, per inference backend.
+
+Every job: the parity gate first (the backend against fp32 eager on a trained model of the
+family), then the conversion (export / quantization / compile, timed apart), then per point
+the first call (a compile or a new shape's graph) and the steady-state samples, with FLOPs,
+achieved GFLOP/s and the share of the machine's measured GEMM peak.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
@@ -25,13 +31,25 @@ class LatencyConfig(SweepConfig):
     min_repeats: int = 5
     min_time_s: float = 1.0
     max_repeats: int = 1000
+    parity_gate: bool = True
+
+
+def roofline_fields(flops: int, p50_ms: float, peak_gflops: float | None) -> dict[str, Any]:
+    achieved = flops / (p50_ms / 1e3) / 1e9
+    return {
+        "flops": flops,
+        "achieved_gflops": round(achieved, 2),
+        "pct_of_peak": None if not peak_gflops else round(100 * achieved / peak_gflops, 1),
+    }
 
 
 class LatencySuite(Suite):
     name = "latency"
-    description = "forward-pass latency sweep (p50/p90/p99, ms/sample, samples/s)"
+    description = "forward-pass latency sweep per backend (p50/p90/p99, GFLOP/s, % of GEMM peak)"
     config_type = LatencyConfig
     frameworks = ("transformers", "sklearn")
+    backend_axis = True
+    needs_machine_peak = True
 
     def preset(self, mode: Mode, threads: int) -> LatencyConfig:
         if mode == "full":
@@ -44,9 +62,10 @@ class LatencySuite(Suite):
     def run(self, meta: ModelMeta, config: LatencyConfig, progress: Progress) -> SuiteOutput:
         if meta.framework == "sklearn":
             return self._run_sklearn(meta, config, progress)
-        import torch
-
+        from suites.backends import REFERENCE, get_backend
+        from suites.backends.parity import check_parity
         from suites.inputs import synthetic_batch
+        from suites.latency.roofline import peaks_for_job
         from suites.latency.tracker import time_calls
         from suites.runtime import (
             configure_torch,
@@ -54,30 +73,65 @@ class LatencySuite(Suite):
             runtime_record,
             unsupported_seq_len,
         )
+        from suites.static.flops import counted_flops
 
         configure_torch(config)
+        backend = get_backend(config.backend)
+        if reason := backend.unavailable():
+            raise RuntimeError(reason)
+        progress(f"{meta.name} {backend.name}: machine GEMM peak")
+        peaks, peak_source = peaks_for_job(config.threads)
+        parity = None
+        if config.parity_gate and backend.name != REFERENCE:
+            progress(f"{meta.name} {backend.name}: parity gate")
+            parity = check_parity(backend, meta.build_config(), REFERENCE).to_dict()
+
         model, weights, meta = load_for_job(meta, config)
         points, skipped = [], []
+        grid = []
         for batch_size, seq_len in config.points():
-            reason = unsupported_seq_len(model, seq_len)
-            if reason:
+            if reason := unsupported_seq_len(model, seq_len):
                 skipped.append({"batch_size": batch_size, "seq_len": seq_len, "reason": reason})
-                continue
-            progress(f"{meta.name} latency b{batch_size}/s{seq_len}")
-            inputs = synthetic_batch(batch_size, seq_len, model.config.vocab_size, config.seed)
-            with torch.inference_mode():
+            else:
+                grid.append((batch_size, seq_len))
+        # FLOPs are the model's arithmetic, the same whichever backend runs it.
+        flops = {point: counted_flops(model, *point, seed=config.seed) for point in grid}
+        example = synthetic_batch(*(grid[0] if grid else (1, 8)), model.config.vocab_size)
+        progress(f"{meta.name} {backend.name}: convert")
+        prepared = backend.prepare(model, example)
+        peak = peaks.gflops(backend.precision)
+        try:
+            for batch_size, seq_len in grid:
+                progress(f"{meta.name} {backend.name} b{batch_size}/s{seq_len}")
+                inputs = synthetic_batch(batch_size, seq_len, model.config.vocab_size,
+                                         config.seed)
+                first = time_calls(lambda inputs=inputs: prepared.call(inputs), warmup=0,
+                                   min_repeats=1, min_time_s=0.0, max_repeats=1)[0]
                 samples = time_calls(
-                    lambda inputs=inputs: model(**inputs),
-                    warmup=config.warmup,
-                    min_repeats=config.min_repeats,
-                    min_time_s=config.min_time_s,
-                    max_repeats=config.max_repeats,
+                    lambda inputs=inputs: prepared.call(inputs),
+                    warmup=config.warmup, min_repeats=config.min_repeats,
+                    min_time_s=config.min_time_s, max_repeats=config.max_repeats,
                 )
-            stats = LatencyStats.from_samples(batch_size, seq_len, samples, config.warmup)
-            points.append(stats.to_dict())
+                stats = LatencyStats.from_samples(batch_size, seq_len, samples, config.warmup)
+                points.append({
+                    **stats.to_dict(), "first_call_ms": round(first * 1e3, 3),
+                    **roofline_fields(flops[(batch_size, seq_len)], stats.p50_ms, peak),
+                })
+        finally:
+            prepared.close()
+        runtime = runtime_record(config, model)
+        runtime.update(backend=backend.name, precision=backend.precision,
+                       backend_details=prepared.details)
         return SuiteOutput(
-            metrics={"points": points, "skipped": skipped},
-            runtime=runtime_record(config, model),
+            metrics={
+                "points": points, "skipped": skipped,
+                "backend": backend.name, "precision": backend.precision,
+                "prepare_s": round(prepared.prepare_s, 3),
+                "parity": parity,
+                "machine_peak": {**peaks.to_dict(), "source": peak_source},
+                "peak_gflops_used": peak,
+            },
+            runtime=runtime,
             weights=weights,
             family=meta.family,
         )
@@ -108,7 +162,7 @@ class LatencySuite(Suite):
         runtime = {"backend": f"scikit-learn {sklearn.__version__}", "dtype": "float64",
                    "intra_op_threads": 1, "inter_op_threads": 1,
                    "inputs": "synthetic texts, seq_len pseudo-words each"}
-        metrics = {"points": points, "skipped": [],
+        metrics = {"points": points, "skipped": [], "backend": "scikit-learn",
                    "tfidf_features": len(classifier.vectorizer.vocabulary_)}
         return SuiteOutput(metrics=metrics, runtime=runtime,
                            weights=weights, family=meta.family)
@@ -119,6 +173,15 @@ class LatencySuite(Suite):
         rows = []
         for result in ok_results(results):
             for point in result.metrics["points"]:
+                point = dict(point)
+                extra = {k: point.pop(k, None) for k in
+                         ("first_call_ms", "flops", "achieved_gflops", "pct_of_peak")}
                 stats = LatencyStats.from_dict(point)
-                rows.append({"model": model_label(result), **stats.row()})
+                row = {"model": model_label(result),
+                       "backend": result.metrics.get("backend") or result.runtime.get("backend"),
+                       **stats.row()}
+                if extra["achieved_gflops"] is not None:
+                    row["GFLOP/s"] = extra["achieved_gflops"]
+                    row["% peak"] = extra["pct_of_peak"]
+                rows.append(row)
         return pd.DataFrame(rows)

@@ -23,6 +23,19 @@ from suites.memory.tracker import (
 RESULT_PREFIX = "MEMORY_PROBE_RESULT "
 
 
+def _release_freed_heap() -> None:
+    """Hand freed malloc arenas back to the OS (glibc), so that RSS after a conversion counts
+    what the backend keeps, not what the dropped fp32 model left behind in the heap."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc
+            ctypes.CDLL(name).malloc_trim(0)
+
+
 def measure_point(spec: dict) -> dict:
     rss_start = rss_mib()
     import torch
@@ -31,6 +44,7 @@ def measure_point(spec: dict) -> dict:
     from models_registry.loading import load_classifier
     from models_registry.meta import ModelMeta
     from models_registry.weights import ResolvedWeights
+    from suites.backends import get_backend
     from suites.inputs import synthetic_batch
     from suites.memory.suite import MemoryConfig
     from suites.runtime import configure_torch, runtime_record, unsupported_seq_len
@@ -57,10 +71,20 @@ def measure_point(spec: dict) -> dict:
     rss_after_load = rss_mib()
     peak_load = high_water_mark_mib()
 
+    # The backend's conversion (export, quantization, cast) happens here; the fp32 PyTorch
+    # model is then dropped, so a converted backend is charged for what it keeps.
+    prepared = get_backend(config.backend).prepare(model, inputs)
+    runtime = runtime_record(config, model)
+    del model
+    gc.collect()
+    _release_freed_heap()
+    rss_after_prepare = rss_mib()
+    peak_prepare = high_water_mark_mib()
+
     hwm_reset = reset_high_water_mark()
     with RssSampler(config.sample_interval_ms / 1e3) as sampler, torch.inference_mode():
         for _ in range(config.forward_passes):
-            model(**inputs)
+            prepared.call(inputs)
     hwm = high_water_mark_mib() if hwm_reset else None
     peak = hwm if hwm is not None else sampler.peak_mib
     return {
@@ -76,21 +100,27 @@ def measure_point(spec: dict) -> dict:
         "sampler_interval_ms": round(sampler.mean_interval_ms, 3),
         "sampler_samples": sampler.samples,
         "ru_maxrss_mib": ru_maxrss_mib(),
+        "rss_after_prepare_mib": rss_after_prepare,
+        "peak_prepare_mib": peak_prepare,
+        "prepare_s": round(prepared.prepare_s, 3),
+        "backend": config.backend,
         "delta_load_mib": rss_after_load - rss_after_imports,
-        "delta_forward_mib": peak - rss_after_load,
-        "runtime": runtime_record(config, model),
+        "delta_forward_mib": peak - rss_after_prepare,
+        "runtime": {**runtime, "backend_details": prepared.details},
     }
 
 
 def _spec_from_args(args: argparse.Namespace) -> dict:
     """A standalone point: resolve the model as a job would."""
     from models_registry import resolve_model_spec
+    from suites.backends import get_backend
     from suites.memory.suite import MemorySuite
     from suites.runtime import resolve_for_job
 
     meta = resolve_model_spec(args.model)
     config = MemorySuite().configure(
-        "quick", args.threads, {"weights": args.weights, "attn_implementation": args.attn}
+        "quick", args.threads, {"weights": args.weights, "backend": args.backend,
+         "attn_implementation": get_backend(args.backend).attn_implementation}
     )
     weights, meta = resolve_for_job(meta, config)
     return {
@@ -107,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seq", type=int, default=512)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--weights", choices=["auto", "random-init"], default="auto")
-    parser.add_argument("--attn", default="sdpa")
+    parser.add_argument("--backend", default="pytorch-sdpa")
     args = parser.parse_args(argv)
     if args.spec:
         with open(args.spec, encoding="utf-8") as handle:

@@ -99,6 +99,7 @@ class MemorySuite(Suite):
     name = "memory"
     description = "RSS after imports / load and peak during forward, one fresh process per point"
     config_type = MemoryConfig
+    backend_axis = True
 
     def preset(self, mode: Mode, threads: int) -> MemoryConfig:
         grid = FULL_GRID if mode == "full" else QUICK_GRID
@@ -145,10 +146,13 @@ class MemorySuite(Suite):
                 rows.append(
                     {
                         "model": model_label(result),
+                        "backend": p.get("backend", result.runtime.get("backend")),
                         "batch": p["batch_size"],
                         "seq": p["seq_len"],
                         "after imports MiB": round(p["rss_after_imports_mib"]),
                         "after load MiB": round(p["rss_after_load_mib"]),
+                        "after convert MiB": round(p.get("rss_after_prepare_mib",
+                                                         p["rss_after_load_mib"])),
                         "peak MiB": round(p["peak_forward_mib"]),
                         "sampled peak MiB": round(p["peak_forward_sampled_mib"]),
                         "Δ load MiB": round(p["delta_load_mib"]),

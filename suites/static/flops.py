@@ -27,3 +27,21 @@ def forward_flops(model: Any, batch_size: int, seq_len: int, seed: int = 0) -> i
     with torch.inference_mode(), counter:
         model(**inputs)
     return int(counter.get_total_flops())
+
+
+def counted_flops(model: Any, batch_size: int, seq_len: int, seed: int = 0) -> int:
+    """:func:`forward_flops` on the eager attention graph, whatever ``model`` was built with.
+
+    The counter sees no products inside a fused SDPA kernel on CPU, so the model is switched
+    to explicit attention for the count and switched back.
+    """
+    from models_registry.loading import attention_implementation
+
+    current = attention_implementation(model)
+    if current == "eager":
+        return forward_flops(model, batch_size, seq_len, seed)
+    model.set_attn_implementation("eager")
+    try:
+        return forward_flops(model, batch_size, seq_len, seed)
+    finally:
+        model.set_attn_implementation(current)

@@ -97,6 +97,7 @@ def test_newest_result_wins_and_rendering_is_deterministic(tmp_path):
     first = path.read_text()
     row = next(line for line in first.splitlines() if line.startswith("| tinybert (random-init) |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[1:5] == ["1", "128", "5", "20"]  # batch, seq, n, p50 of the newer run
+    # backend, batch, seq, n, p50 of the newer run
+    assert cells[1:6] == ["pytorch-sdpa", "1", "128", "5", "20"]
     assert write_leaderboard(tmp_path).read_text() == first
     assert render([]).count("No results yet") == 1

@@ -1,0 +1,105 @@
+"""Backend comparison for the leaderboard: each model at its best backend, never ranking one
+that failed its parity gate, and the machine's GEMM peak the roofline figures refer to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from bench.result_schema import JobResult
+from suites.backends import REFERENCE
+
+BACKEND_POINT = (8, 128)  # the issue's target point: batch 8, 128 tokens
+
+
+def backend_of(result: JobResult) -> str:
+    return result.config.get("backend") or REFERENCE
+
+
+def _point(result: JobResult, batch: int, seq: int) -> dict[str, Any] | None:
+    return next((p for p in result.metrics.get("points", [])
+                 if (p["batch_size"], p["seq_len"]) == (batch, seq)), None)
+
+
+def gate(result: JobResult) -> tuple[bool, str]:
+    """(rankable, why): the reference passes by definition; others need a passed gate."""
+    if backend_of(result) == REFERENCE:
+        return True, "reference"
+    parity = result.metrics.get("parity")
+    if not parity:
+        return False, "no parity gate run"
+    return parity["passed"], "pass" if parity["passed"] else f"FAIL: {parity['reason']}"
+
+
+def _latency_by_model(results: list[JobResult]) -> dict[str, dict[str, JobResult]]:
+    out: dict[str, dict[str, JobResult]] = {}
+    for r in sorted(results, key=lambda r: r.finished_at):
+        if r.suite == "latency" and r.status == "ok":
+            out.setdefault(r.model.name, {})[backend_of(r)] = r
+    return out
+
+
+def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POINT
+                  ) -> pd.DataFrame:
+    rows = []
+    for model, by_backend in sorted(_latency_by_model(results).items()):
+        if len(by_backend) < 2 and REFERENCE in by_backend:
+            continue  # only the reference: nothing to compare
+        ref = by_backend.get(REFERENCE)
+        ref_point = _point(ref, *point) if ref else None
+        for name, r in by_backend.items():
+            p = _point(r, *point)
+            if p is None:
+                continue
+            _, verdict = gate(r)
+            parity = r.metrics.get("parity") or {}
+            rows.append({
+                "model": model, "backend": name, "precision": r.metrics.get("precision"),
+                "p50 ms": round(p["p50_ms"], 2), "samples/s": round(p["samples_per_s"], 1),
+                f"× vs {REFERENCE}": (round(ref_point["p50_ms"] / p["p50_ms"], 2)
+                                     if ref_point else None),
+                "GFLOP/s": p.get("achieved_gflops"), "% peak": p.get("pct_of_peak"),
+                "convert s": r.metrics.get("prepare_s"),
+                "first call ms": p.get("first_call_ms"),
+                "agree %": (round(100 * parity["agreement"], 2) if parity else None),
+                "max |Δlogit|": (float(f"{parity['max_abs_logit_diff']:.3g}")
+                                 if parity else None),
+                "parity gate": verdict,
+            })
+    return pd.DataFrame(rows)
+
+
+def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POINT
+                  ) -> dict[str, dict[str, Any]]:
+    """Per model: the fastest backend that passed its gate, its speed-up and parity."""
+    out = {}
+    for model, by_backend in _latency_by_model(results).items():
+        ref = by_backend.get(REFERENCE)
+        ref_point = _point(ref, *point) if ref else None
+        ranked = [(p["p50_ms"], name, r) for name, r in by_backend.items()
+                  if gate(r)[0] and (p := _point(r, *point))]
+        if not ranked or ref_point is None:
+            continue
+        p50, name, r = min(ranked, key=lambda t: t[0])
+        parity = r.metrics.get("parity") or {}
+        out[model] = {
+            f"best backend b{point[0]}/s{point[1]}": name,
+            "best ×": round(ref_point["p50_ms"] / p50, 2),
+            "best agree %": round(100 * parity["agreement"], 2) if parity else 100.0,
+            "best max |Δlogit|": (float(f"{parity['max_abs_logit_diff']:.3g}")
+                                  if parity else 0.0),
+        }
+    return out
+
+
+def machine_peak_line(results: list[JobResult]) -> str | None:
+    peaks = next((r.metrics["machine_peak"] for r in sorted(results, key=lambda r: r.finished_at)
+                  if r.suite == "latency" and r.metrics.get("machine_peak")), None)
+    if not peaks:
+        return None
+    parts = [f"{k} {v['gflops']:.0f} G{'OP' if k == 'int8' else 'FLOP'}/s"
+             for k, v in peaks["peaks"].items()]
+    return (f"- Measured GEMM peak ({peaks['threads']} threads, median of repeats, best of "
+            f"n×n sizes): {', '.join(parts)}; `% peak` holds each point against the peak of "
+            "its backend's precision")

@@ -1,0 +1,129 @@
+"""The machine's attainable matrix-multiply throughput, measured once per run.
+
+Roofline accounting holds each latency point's achieved GFLOP/s against what this machine
+really attains on dense GEMM with the same thread count — not a datasheet peak. fp32 and bf16
+use ``torch.mm`` (oneDNN/MKL); int8 uses ``torch._int_mm`` (int8 × int8 → int32).
+
+    python -m suites.latency.roofline --threads 2 --out peak.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SIZES = (512, 1024, 2048)
+PEAK_ENV = "BENCH_MACHINE_PEAK"  # a file the runner measured for this run
+
+
+@dataclass(frozen=True)
+class MatmulPeak:
+    """Median-of-repeats GFLOP/s (GOP/s for int8) at each square size; the peak is the best."""
+
+    dtype: str
+    gflops: float
+    by_size: dict[str, float]
+    threads: int
+    method: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MachinePeaks:
+    threads: int
+    peaks: dict[str, MatmulPeak]
+    measured_in_s: float
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    def gflops(self, precision: str) -> float | None:
+        peak = self.peaks.get(precision)
+        return peak.gflops if peak else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"threads": self.threads, "measured_in_s": self.measured_in_s,
+                "peaks": {k: v.to_dict() for k, v in self.peaks.items()},
+                "unavailable": self.unavailable}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MachinePeaks:
+        return cls(threads=data["threads"], measured_in_s=data["measured_in_s"],
+                   peaks={k: MatmulPeak(**v) for k, v in data["peaks"].items()},
+                   unavailable=data.get("unavailable", {}))
+
+
+def _median_rate(fn, flops: float, min_time_s: float, min_repeats: int = 5) -> float:
+    fn()  # warm-up: allocations, kernel selection
+    samples: list[float] = []
+    started = time.perf_counter()
+    while len(samples) < min_repeats or time.perf_counter() - started < min_time_s:
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    samples.sort()
+    return flops / samples[len(samples) // 2] / 1e9
+
+
+def _peak(dtype: str, make, op, threads: int, min_time_s: float, method: str) -> MatmulPeak:
+    by_size = {}
+    for n in SIZES:
+        a, b = make(n), make(n)
+        by_size[str(n)] = round(_median_rate(lambda a=a, b=b: op(a, b), 2 * n**3, min_time_s), 1)
+    return MatmulPeak(dtype, max(by_size.values()), by_size, threads, method)
+
+
+def measure_peaks(threads: int, min_time_s: float = 0.4) -> MachinePeaks:
+    import torch
+
+    from suites.backends.base import cpu_flags
+
+    torch.set_num_threads(threads)
+    started = time.perf_counter()
+    g = torch.Generator().manual_seed(0)
+    peaks, unavailable = {}, {}
+    peaks["fp32"] = _peak("fp32", lambda n: torch.randn(n, n, generator=g), torch.mm, threads,
+                          min_time_s, "torch.mm float32, square n×n")
+    if cpu_flags() & {"avx512_bf16", "amx_bf16"}:
+        peaks["bf16"] = _peak(
+            "bf16", lambda n: torch.randn(n, n, generator=g).to(torch.bfloat16), torch.mm,
+            threads, min_time_s, "torch.mm bfloat16, square n×n")
+    else:
+        unavailable["bf16"] = "no avx512_bf16/amx_bf16"
+    try:
+        peaks["int8"] = _peak(
+            "int8", lambda n: torch.randint(-128, 128, (n, n), generator=g, dtype=torch.int8),
+            torch._int_mm, threads, min_time_s, "torch._int_mm int8×int8→int32, square n×n")
+    except RuntimeError as exc:  # no CPU int8 GEMM in this build
+        unavailable["int8"] = str(exc).splitlines()[0]
+    return MachinePeaks(threads, peaks, round(time.perf_counter() - started, 2), unavailable)
+
+
+def peaks_for_job(threads: int) -> tuple[MachinePeaks, str]:
+    """The run's measurement when the runner made one for these threads, else measure now."""
+    path = os.environ.get(PEAK_ENV)
+    if path and Path(path).is_file():
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("threads") == threads:
+            return MachinePeaks.from_dict(data), f"measured once for the run ({Path(path).name})"
+    return measure_peaks(threads), "measured in this job"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="measure attainable GEMM throughput")
+    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    from bench.store import atomic_write_json
+
+    atomic_write_json(args.out, measure_peaks(args.threads).to_dict())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

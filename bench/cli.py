@@ -117,6 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "seq_lens": tuple(args.seq_lens) if args.seq_lens else None,
         "weights": args.weights,
         "backends": _names(args.backends) if args.backends else None,
+        "padding_sets": tuple(_names(args.padding_sets)) if args.padding_sets else None,
     }
     try:
         overrides.update(accuracy_overrides(args))
@@ -193,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--backends", nargs="+", help="inference backends of the latency and "
                      "memory suites, comma- or space-separated, or 'all' (default: "
                      "pytorch-sdpa); see 'bench list'")
+    run.add_argument("--padding-sets", nargs="+", help="padding suite: which token-length "
+                     "distributions, from mnli (uses --mnli) and news (uses --welfake and "
+                     "its column options); default both")
     data = run.add_argument_group("accuracy suites: data")
     data.add_argument("--mnli", help="directory with MNLI validation_matched/_mismatched "
                       "files (.tsv/.jsonl/.csv/.parquet); default: GLUE on the hub")

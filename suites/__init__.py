@@ -7,13 +7,14 @@ from suites.external import ExternalSuite
 from suites.latency import LatencySuite
 from suites.memory import MemorySuite
 from suites.mnli_proxy import MnliProxySuite
+from suites.padding import PaddingSuite
 from suites.static import StaticSuite
 from suites.welfake import WelfakeSuite
 
 SUITES: dict[str, Suite] = {
     s.name: s
-    for s in (StaticSuite(), LatencySuite(), MemorySuite(), MnliProxySuite(), WelfakeSuite(),
-              ExternalSuite())
+    for s in (StaticSuite(), LatencySuite(), MemorySuite(), PaddingSuite(), MnliProxySuite(),
+              WelfakeSuite(), ExternalSuite())
 }
 EFFICIENCY_SUITES = ("static", "latency", "memory")
 ACCURACY_SUITES = ("mnli-proxy", "welfake", "external")

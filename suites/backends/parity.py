@@ -141,7 +141,7 @@ def _train_and_save(config: Any, target: Path, seed: int) -> None:
         "task": "majority of low vs high token ids, lengths 8-64, padded",
         "train_steps": TRAIN_STEPS, "train_batch": TRAIN_BATCH, "learning_rate": LEARNING_RATE,
         "train_s": round(time.perf_counter() - started, 2),
-        "heldout_accuracy": accuracy, "final_loss": float(loss),
+        "heldout_accuracy": accuracy, "final_loss": float(loss.detach()),
         "logit_scale": float(logits.abs().max()),
         "shrunk": SHRINK[config.model_type],
     }

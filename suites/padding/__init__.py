@@ -1,0 +1,3 @@
+from suites.padding.suite import PaddingConfig, PaddingSuite
+
+__all__ = ["PaddingConfig", "PaddingSuite"]

@@ -1,0 +1,50 @@
+"""Three ways to batch the same texts: pad all to a fixed length, pad each batch to its
+longest member (dynamic), or sort by length first and then pad per batch (bucketing)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+STRATEGIES = ("fixed", "dynamic", "bucketed")
+
+
+def batch_plan(lengths: list[int], batch_size: int, strategy: str, fixed_length: int
+               ) -> list[tuple[list[int], int]]:
+    """[(row indices, padded length)] covering every row once."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown padding strategy {strategy!r}; known: {STRATEGIES}")
+    order = list(range(len(lengths)))
+    if strategy == "bucketed":
+        order.sort(key=lambda i: (lengths[i], i))
+    plan = []
+    for start in range(0, len(order), batch_size):
+        rows = order[start:start + batch_size]
+        width = fixed_length if strategy == "fixed" else max(lengths[i] for i in rows)
+        plan.append((rows, width))
+    return plan
+
+
+@dataclass(frozen=True)
+class StrategyTiming:
+    strategy: str
+    batches: int
+    total_s: float
+    texts_per_s: float
+    computed_tokens: int  # batch × padded length, summed
+    real_tokens: int
+    pad_fraction: float
+    speedup_vs_fixed: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def length_summary(lengths: list[int], limit: int) -> dict[str, Any]:
+    import numpy as np
+
+    values = np.asarray(lengths)
+    p10, p50, p90, p99 = (int(v) for v in np.percentile(values, [10, 50, 90, 99]))
+    return {"n": int(values.size), "mean": round(float(values.mean()), 1), "p10": p10,
+            "p50": p50, "p90": p90, "p99": p99, "max": int(values.max()),
+            "truncated_share": round(float((values >= limit).mean()), 4)}

@@ -103,3 +103,29 @@ def machine_peak_line(results: list[JobResult]) -> str | None:
     return (f"- Measured GEMM peak ({peaks['threads']} threads, median of repeats, best of "
             f"n×n sizes): {', '.join(parts)}; `% peak` holds each point against the peak of "
             "its backend's precision")
+
+
+def accuracy_delta_table(results: list[JobResult]) -> pd.DataFrame:
+    """Accuracy through each backend on the real fine-tuned model and the real rows."""
+    rows = []
+    for r in results:
+        if r.status != "ok":
+            continue
+        scored = []
+        if r.suite == "welfake":
+            scored = [("in-domain test", r.metrics.get("test", {}))]
+        elif r.suite == "external":
+            scored = list(r.metrics.get("sets", {}).items())
+        for where, metrics in scored:
+            for backend, d in (metrics.get("backends") or {}).items():
+                rows.append({
+                    "model": r.model.name, "set": where, "backend": backend,
+                    "n": d.get("n"),
+                    "acc %": round(100 * d["accuracy"], 2) if "accuracy" in d else None,
+                    "Δ pts vs fp32": d.get("accuracy_delta_pts"),
+                    "agree %": round(100 * d["agreement"], 2) if "agreement" in d else None,
+                    "max |Δp|": (float(f"{d['max_abs_prob_diff']:.3g}")
+                                 if "max_abs_prob_diff" in d else None),
+                    "note": d.get("skipped", ""),
+                })
+    return pd.DataFrame(rows)

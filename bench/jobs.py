@@ -92,8 +92,9 @@ def plan_jobs(
             if reason:
                 skip(f"{meta.name}/{suite.name}: {reason}")
                 continue
-            if not suite.backend_axis:
-                axis = [{}]
+            if not suite.backend_axis:  # accuracy suites re-score through the other backends
+                axis = [{"compare_backends": tuple(
+                    b for b in backends if b != REFERENCE and not get_backend(b).unavailable())}]
             elif meta.framework != "transformers":  # the baseline has one way to run
                 axis = [{}]
                 skip_others = [b for b in backends if b != REFERENCE]

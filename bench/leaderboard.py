@@ -15,6 +15,7 @@ import pandas as pd
 from bench.accuracy_report import accuracy_columns, error_analysis, mcnemar_table
 from bench.backend_report import (
     BACKEND_POINT,
+    accuracy_delta_table,
     backend_of,
     backend_table,
     best_backends,
@@ -178,6 +179,10 @@ def render(results: list[JobResult]) -> str:
             out += [f"### Backends at batch {BACKEND_POINT[0]}, {BACKEND_POINT[1]} tokens "
                     f"(speed-up vs fp32 eager {REFERENCE_BACKEND}; parity on a trained model "
                     "of the family; a failed gate is never ranked)", "", _md(backends), ""]
+        deltas = accuracy_delta_table(rs)
+        if not deltas.empty:
+            out += ["### Accuracy through each backend (real fine-tuned weights, same rows)", "",
+                    _md(deltas), ""]
         pairs = mcnemar_table(rs)
         if not pairs.empty:
             out += ["### Pairwise McNemar tests (same rows, same data fingerprint)", "",

@@ -19,9 +19,12 @@ TFIDF_FILES = ("tfidf_logreg.json", "tfidf_logreg.safetensors")
 class TransformerClassifier:
     """Batched inference, batches formed by length so padding stays small (dynamic padding)."""
 
-    def __init__(self, model: Any, tokenizer: Any, *, max_length: int, batch_size: int = 32):
+    def __init__(self, model: Any, tokenizer: Any, *, max_length: int, batch_size: int = 32,
+                 call: Callable[[dict[str, Any]], Any] | None = None):
         self.model, self.tokenizer = model.eval(), tokenizer
         self.max_length, self.batch_size = max_length, batch_size
+        # A converted backend's float32 logits function (suites.backends.Prepared.logits).
+        self.call = call
 
     def predict_proba(
         self,
@@ -45,7 +48,8 @@ class TransformerClassifier:
                     truncation=True, max_length=self.max_length, padding=True,
                     return_tensors="pt",
                 ).to(device)
-                logits = self.model(**encoded).logits.float()
+                logits = (self.model(**encoded).logits.float() if self.call is None
+                          else torch.as_tensor(self.call(dict(encoded))))
                 out[idx] = torch.softmax(logits, dim=-1).cpu().numpy()
                 if progress and (start // self.batch_size) % 20 == 0:
                     progress(f"predict {min(start + self.batch_size, len(order))}/{len(order)}")

@@ -20,6 +20,8 @@ class AccuracyConfig(SuiteConfig):
     learning_rate: float | None = None
     batch_size: int | None = None
     finetuned_dir: str = "results/finetuned"
+    # With real weights: re-score the evaluation sets through these backends (--backends).
+    compare_backends: tuple[str, ...] = ()
 
     def hparam_overrides(self) -> dict:
         return {"max_length": self.max_length, "epochs": self.epochs,

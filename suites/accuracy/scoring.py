@@ -32,3 +32,52 @@ def evaluate_split(classifier: Any, split: LabelledTexts, config: AccuracyConfig
     """Predict, then :func:`score_split`; returns (metrics, probs)."""
     probs = classifier.predict_proba(split.texts, split.pairs, progress)
     return score_split(split, probs, config, positive), probs
+
+
+def backend_deltas(classifier: Any, split: LabelledTexts, reference_probs: Any,
+                   config: AccuracyConfig, progress: Progress) -> dict[str, Any]:
+    """Each backend's accuracy on the same rows, its delta from fp32 eager, and agreement.
+
+    The real fine-tuned weights, the real texts: what the parity gate approximates with a
+    trained small model, measured where it matters.
+    """
+    import numpy as np
+
+    from suites.accuracy.classifiers import TransformerClassifier
+    from suites.backends import get_backend
+
+    model = getattr(classifier, "model", None)
+    if model is None or not config.compare_backends:
+        return {}
+    labels = np.asarray(split.labels)
+    reference_accuracy = float((reference_probs.argmax(1) == labels).mean())
+    out: dict[str, Any] = {}
+    for name in config.compare_backends:
+        backend = get_backend(name)
+        if reason := backend.unavailable():
+            out[name] = {"skipped": reason}
+            continue
+        if split.pairs and name.startswith("onnxruntime"):
+            out[name] = {"skipped": "the exported graph takes no token_type_ids (pairs)"}
+            continue
+        progress(f"{split.name}: re-scoring through {name}")
+        example = dict(classifier.tokenizer(list(split.texts[:2]), truncation=True,
+                                            max_length=classifier.max_length, padding=True,
+                                            return_tensors="pt"))
+        prepared = backend.prepare(model, example)
+        try:
+            converted = TransformerClassifier(
+                model, classifier.tokenizer, max_length=classifier.max_length,
+                batch_size=classifier.batch_size, call=prepared.logits)
+            probs = converted.predict_proba(split.texts, split.pairs)
+        finally:
+            prepared.close()
+        accuracy = float((probs.argmax(1) == labels).mean())
+        out[name] = {
+            "n": len(labels), "accuracy": accuracy,
+            "accuracy_delta_pts": round(100 * (accuracy - reference_accuracy), 3),
+            "agreement": float((probs.argmax(1) == reference_probs.argmax(1)).mean()),
+            "max_abs_prob_diff": float(np.abs(probs - reference_probs).max()),
+            "convert_s": round(prepared.prepare_s, 3),
+        }
+    return out

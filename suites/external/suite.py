@@ -111,7 +111,7 @@ class ExternalSuite(Suite):
             check_source(source)
 
     def run(self, meta: ModelMeta, config: ExternalConfig, progress: Progress) -> SuiteOutput:
-        from suites.accuracy.scoring import evaluate_split
+        from suites.accuracy.scoring import backend_deltas, evaluate_split
         from suites.data.news import load_news
         from suites.runtime import accuracy_runtime, configure_torch
 
@@ -125,6 +125,8 @@ class ExternalSuite(Suite):
             split = load_news(source).stratified_sample(config.max_eval_samples, config.seed)
             progress(f"{meta.name}: external set {source.name} ({len(split)} rows)")
             metrics, probs = evaluate_split(classifier, split, config, progress, positive="fake")
+            if deltas := backend_deltas(classifier, split, probs, config, progress):
+                metrics["backends"] = deltas
             metrics["generalization_gap"] = (
                 None if in_domain is None else in_domain - metrics["accuracy"]
             )

@@ -106,7 +106,7 @@ class WelfakeSuite(Suite):
 
     def run(self, meta: ModelMeta, config: WelfakeConfig, progress: Progress) -> SuiteOutput:
         from suites.accuracy.models import save_finetuned
-        from suites.accuracy.scoring import evaluate_split
+        from suites.accuracy.scoring import backend_deltas, evaluate_split
         from suites.runtime import accuracy_runtime, configure_torch
 
         configure_torch(config)
@@ -116,7 +116,10 @@ class WelfakeSuite(Suite):
             meta, config, splits, progress
         )
         progress(f"{meta.name}: evaluating on test ({len(splits['test'])} rows)")
-        test, _ = evaluate_split(classifier, splits["test"], config, progress, positive="fake")
+        test, probs = evaluate_split(classifier, splits["test"], config, progress,
+                                     positive="fake")
+        if deltas := backend_deltas(classifier, splits["test"], probs, config, progress):
+            test["backends"] = deltas
         data = {name: split.describe() for name, split in splits.items()}
         saved = save_finetuned(
             config.finetuned_path(meta), classifier, tokenizer,

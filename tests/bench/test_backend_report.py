@@ -38,3 +38,16 @@ def test_failed_gate_is_shown_but_never_ranked():
 def test_backend_without_a_gate_is_not_ranked():
     results = [_job("pytorch-sdpa", 100.0, None), _job("torch-compile", 50.0, None)]
     assert best_backends(results)["tinybert"]["best backend b8/s128"] == "pytorch-sdpa"
+
+
+def test_accuracy_deltas_render_per_backend():
+    from bench.backend_report import accuracy_delta_table
+
+    result = make_result(suite="welfake", metrics={"test": {"backends": {
+        "pytorch-int8": {"n": 90, "accuracy": 0.9, "accuracy_delta_pts": -1.111,
+                         "agreement": 0.98, "max_abs_prob_diff": 0.2},
+        "onnxruntime": {"skipped": "needs onnxruntime"}}}})
+    table = accuracy_delta_table([result]).set_index("backend")
+    assert table.loc["pytorch-int8", "Δ pts vs fp32"] == -1.111
+    assert table.loc["pytorch-int8", "agree %"] == 98.0
+    assert table.loc["onnxruntime", "note"] == "needs onnxruntime"

@@ -35,7 +35,7 @@ def _config(suite, root, welfake, **extra):
 def welfake_runs(news, tiny_classifier_dirs):
     root, welfake, _ = news
     suite = WelfakeSuite()
-    config = _config(suite, root, welfake)
+    config = _config(suite, root, welfake, compare_backends=("pytorch-int8", "onnxruntime"))
     runs = {}
     for spec in (str(tiny_classifier_dirs["bert"]), "tfidf-logreg"):
         meta = resolve_model_spec(spec)
@@ -50,6 +50,17 @@ def test_tiny_transformer_learns_the_synthetic_task(welfake_runs):
     assert output.metrics["training"]["best_validation_f1"] > 0.9
     assert output.weights.source == "local-dir"
     assert output.metrics["budget"]["learning_rate"] == 1e-3
+
+
+def test_backends_rescore_the_fine_tuned_model(welfake_runs):
+    _, runs = welfake_runs
+    deltas = runs["tiny-bert"][1].metrics["test"]["backends"]
+    assert deltas["pytorch-int8"]["n"] == 90 and deltas["pytorch-int8"]["agreement"] >= 0.95
+    if "skipped" not in deltas["onnxruntime"]:  # the [onnx] extra is installed
+        assert deltas["onnxruntime"]["agreement"] == 1.0
+        assert deltas["onnxruntime"]["accuracy_delta_pts"] == 0.0
+        assert deltas["onnxruntime"]["max_abs_prob_diff"] < 1e-4
+    assert "backends" not in runs["tfidf-logreg"][1].metrics["test"]
 
 
 def test_every_model_sees_identical_splits(welfake_runs):

@@ -32,6 +32,14 @@ def gate(result: JobResult) -> tuple[bool, str]:
     return parity["passed"], "pass" if parity["passed"] else f"FAIL: {parity['reason']}"
 
 
+def _parity_figures(parity: dict[str, Any] | None) -> tuple[float | None, float | None]:
+    """(agreement %, max |Δlogit|) as the tables show them; None without a gate run."""
+    if not parity:
+        return None, None
+    return (round(100 * parity["agreement"], 2),
+            float(f"{parity['max_abs_logit_diff']:.3g}"))
+
+
 def _latency_by_model(results: list[JobResult]) -> dict[str, dict[str, JobResult]]:
     out: dict[str, dict[str, JobResult]] = {}
     for r in sorted(results, key=lambda r: r.finished_at):
@@ -53,7 +61,7 @@ def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
             if p is None:
                 continue
             _, verdict = gate(r)
-            parity = r.metrics.get("parity") or {}
+            agree, max_diff = _parity_figures(r.metrics.get("parity"))
             rows.append({
                 "model": model, "backend": name, "precision": r.metrics.get("precision"),
                 "p50 ms": round(p["p50_ms"], 2), "samples/s": round(p["samples_per_s"], 1),
@@ -62,9 +70,7 @@ def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
                 "GFLOP/s": p.get("achieved_gflops"), "% peak": p.get("pct_of_peak"),
                 "convert s": r.metrics.get("prepare_s"),
                 "first call ms": p.get("first_call_ms"),
-                "agree %": (round(100 * parity["agreement"], 2) if parity else None),
-                "max |Δlogit|": (float(f"{parity['max_abs_logit_diff']:.3g}")
-                                 if parity else None),
+                "agree %": agree, "max |Δlogit|": max_diff,
                 "parity gate": verdict,
             })
     return pd.DataFrame(rows)
@@ -82,13 +88,12 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
         if not ranked or ref_point is None:
             continue
         p50, name, r = min(ranked, key=lambda t: t[0])
-        parity = r.metrics.get("parity") or {}
-        out[model] = {
+        agree, max_diff = _parity_figures(r.metrics.get("parity"))
+        out[model] = {  # the reference, when it wins, agrees with itself exactly
             f"best backend b{point[0]}/s{point[1]}": name,
             "best ×": round(ref_point["p50_ms"] / p50, 2),
-            "best agree %": round(100 * parity["agreement"], 2) if parity else 100.0,
-            "best max |Δlogit|": (float(f"{parity['max_abs_logit_diff']:.3g}")
-                                  if parity else 0.0),
+            "best agree %": 100.0 if agree is None else agree,
+            "best max |Δlogit|": 0.0 if max_diff is None else max_diff,
         }
     return out
 

@@ -28,6 +28,7 @@ from bench.result_schema import (
 )
 from bench.store import RunStore, atomic_write_json
 from bench.worker import PROGRESS_PREFIX
+from suites import get_suite
 
 POLL_INTERVAL_S = 0.25
 LOG_TAIL_LINES = 30
@@ -70,9 +71,9 @@ def _last_progress(path: Path) -> str | None:
     return None
 
 
-def _worker_env(spec: JobSpec, store: RunStore | None = None) -> dict[str, str]:
+def _worker_env(threads: int, store: RunStore | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    threads = str(spec.config.get("threads", 1))
+    threads = str(threads)
     env.update(
         {
             "PYTHONUNBUFFERED": "1",
@@ -97,25 +98,19 @@ def _peak_path(store: RunStore, threads: int) -> Path:
     return store.dir / "machine" / f"matmul-peak-threads{threads}.json"
 
 
-def measure_machine_peaks(jobs: list[JobSpec], store: RunStore) -> list[Path]:
-    """Attainable GEMM throughput, once per run and thread count, before any timed job.
+def ensure_machine_peak(store: RunStore, threads: int) -> Path:
+    """Attainable GEMM throughput, measured once per run and thread count, before the first
+    job that holds timings against it; a resumed run reuses it.
 
-    Measured in a subprocess (this process never imports torch); a resumed run reuses it.
+    Measured in a subprocess: this process never imports torch.
     """
-    from suites import get_suite
-
-    written = []
-    for threads in sorted({int(s.config.get("threads", 1)) for s in jobs
-                           if get_suite(s.suite).needs_machine_peak}):
-        path = _peak_path(store, threads)
-        if not path.is_file():
-            env = _worker_env(JobSpec(jobs[0].model, jobs[0].suite, {"threads": threads}, 0))
-            subprocess.run(
-                [sys.executable, "-m", "suites.latency.roofline", "--threads", str(threads),
-                 "--out", str(path)], env=env, check=True, capture_output=True,
-            )
-        written.append(path)
-    return written
+    path = _peak_path(store, threads)
+    if not path.is_file():
+        subprocess.run(
+            [sys.executable, "-m", "suites.latency.roofline", "--threads", str(threads),
+             "--out", str(path)], env=_worker_env(threads), check=True, capture_output=True,
+        )
+    return path
 
 
 def run_job(
@@ -123,6 +118,9 @@ def run_job(
 ) -> JobResult:
     """Run one job to a stored result, whatever happens to its process."""
     job_id = spec.job_id
+    threads = int(spec.config.get("threads", 1))
+    if get_suite(spec.suite).needs_machine_peak:
+        ensure_machine_peak(store, threads)
     work = store.dir / "specs"
     spec_path, payload_path = work / f"{job_id}.spec.json", work / f"{job_id}.payload.json"
     atomic_write_json(spec_path, spec.to_dict())
@@ -137,7 +135,7 @@ def run_job(
             [sys.executable, "-m", "bench.worker", str(spec_path), str(payload_path)],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=_worker_env(spec, store),
+            env=_worker_env(threads, store),
             start_new_session=True,  # its own process group: a timeout kills probes too
         )
         try:
@@ -227,8 +225,6 @@ def execute(
 
     report = RunReport(store.run_id, store.dir)
     git_info()  # pinned before the first job writes anything
-    if any(not store.is_done(s.job_id, s.key) or force for s in jobs):
-        measure_machine_peaks(jobs, store)
     bar = tqdm(total=len(jobs), unit="job", disable=not show_progress, dynamic_ncols=True)
     try:
         for spec in jobs:

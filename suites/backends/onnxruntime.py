@@ -91,20 +91,24 @@ class OnnxRuntimeInt8(OnnxRuntime):
     precision = "int8"
 
     def _convert(self, model, example, workdir: Path):
+        import logging
+
+        import onnx
         import torch
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         path, details = self._graph(model, example, workdir)
         quantized = workdir / "model.int8.onnx"
-        import logging
-
-        logging.getLogger().setLevel(logging.ERROR)  # "consider pre-processing" advice
-        import onnx
-
-        # The fused graph has contrib ops (Attention, SkipLayerNormalization) that ONNX shape
-        # inference cannot type; their outputs are float32.
-        quantize_dynamic(str(path), str(quantized), weight_type=QuantType.QInt8,
-                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # its "consider pre-processing" advice, on the root logger
+        try:
+            # The fused graph has contrib ops (Attention, SkipLayerNormalization) that ONNX
+            # shape inference cannot type; their outputs are float32.
+            quantize_dynamic(str(path), str(quantized), weight_type=QuantType.QInt8,
+                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        finally:
+            root.setLevel(level)
         details["quantization"] = "onnxruntime.quantization.quantize_dynamic QInt8"
         sess = session(quantized, torch.get_num_threads())
         return _session_call(sess), lambda out: out, details

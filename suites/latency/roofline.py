@@ -59,14 +59,10 @@ class MachinePeaks:
 
 
 def _median_rate(fn, flops: float, min_time_s: float, min_repeats: int = 5) -> float:
-    fn()  # warm-up: allocations, kernel selection
-    samples: list[float] = []
-    started = time.perf_counter()
-    while len(samples) < min_repeats or time.perf_counter() - started < min_time_s:
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    samples.sort()
+    from suites.latency.tracker import time_calls
+
+    # One warm-up call (allocations, kernel selection), then the latency suite's timing loop.
+    samples = sorted(time_calls(fn, warmup=1, min_repeats=min_repeats, min_time_s=min_time_s))
     return flops / samples[len(samples) // 2] / 1e9
 
 

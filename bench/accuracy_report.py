@@ -12,7 +12,7 @@ import pandas as pd
 from bench.result_schema import JobResult
 
 
-def _evaluations(results: list[JobResult]) -> list[tuple[str, str, dict[str, Any]]]:
+def evaluations(results: list[JobResult]) -> list[tuple[str, str, dict[str, Any]]]:
     """(test-set label, model, metrics) for every evaluated split of every ok accuracy job."""
     out = []
     for r in results:
@@ -31,7 +31,7 @@ def accuracy_columns(results: list[JobResult]) -> dict[str, dict[str, float | No
     """model → in-domain, mean external, MNLI-m/mm accuracy (percent)."""
     columns: dict[str, dict[str, float | None]] = defaultdict(dict)
     external: dict[str, list[float]] = defaultdict(list)
-    for label, model, metrics in _evaluations(results):
+    for label, model, metrics in evaluations(results):
         value = round(100 * metrics["accuracy"], 2)
         if label == "in-domain test":
             columns[model]["in-domain acc %"] = value
@@ -53,7 +53,7 @@ def mcnemar_table(results: list[JobResult]) -> pd.DataFrame:
     from suites.accuracy.metrics import mcnemar
 
     groups: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
-    for label, model, metrics in _evaluations(results):
+    for label, model, metrics in evaluations(results):
         if "labels" in metrics:
             groups[(label, metrics["data"]["fingerprint"])][model] = metrics
     rows = []

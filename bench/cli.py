@@ -106,10 +106,9 @@ def preflight(jobs: list) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bench.jobs import plan_jobs
-    from bench.leaderboard import write_leaderboard
     from bench.runner import default_run_id, execute
+    from bench.shard import ShardError, parse_shard, select_shard, shard_run_id
     from bench.store import RunStore
-    from bench.verdicts import write_verdicts
     from suites.data.errors import DataError
 
     overrides = {
@@ -126,8 +125,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             threads=args.threads, overrides=overrides, timeout_s=args.timeout,
             on_skip=lambda message: print(f"not planned: {message}", file=sys.stderr),
         )
+        shard = parse_shard(args.shard) if args.shard else None
+        if shard:
+            planned = len(jobs)
+            jobs = select_shard(jobs, *shard)
+            print(f"shard {shard[0]}/{shard[1]}: {len(jobs)} of {planned} jobs",
+                  file=sys.stderr)
         problems = preflight(jobs)
-    except (KeyError, ValueError, FileNotFoundError, DataError) as exc:
+    except (KeyError, ValueError, FileNotFoundError, DataError, ShardError) as exc:
         print(f"bench run: {exc}", file=sys.stderr)
         return 2
     if problems:
@@ -135,19 +140,80 @@ def cmd_run(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    store = RunStore(args.results_dir, args.run_id or default_run_id())
+    run_id = args.run_id or default_run_id()
+    if shard and not args.run_id:
+        run_id = shard_run_id(run_id, *shard)
+    store = RunStore(args.results_dir, run_id)
     started = time.monotonic()
-    report = execute(jobs, store, force=args.force, show_progress=not args.no_progress)
+    report = execute(jobs, store, force=args.force, show_progress=not args.no_progress,
+                     shard=args.shard and f"{shard[0]}/{shard[1]}")
     print(
         f"run {report.run_id}: {len(report.completed)} done, {len(report.skipped)} already "
         f"done (skipped; --force re-runs), {len(report.failed)} failed, "
         f"{time.monotonic() - started:.0f} s — results in {report.run_dir}"
     )
     if not args.no_leaderboard:
-        print(f"leaderboard: {write_leaderboard(args.results_dir)}")
-        written = write_verdicts(args.results_dir)
-        print(f"verdicts: {len(written)} files in {args.results_dir / 'verdicts'}")
+        _report_published(args.results_dir)
     return 0 if report.ok else 1
+
+
+def _report_published(results_dir: Path) -> None:
+    from bench.publish import publish
+
+    done = publish(results_dir)
+    print(f"published: {done.leaderboard}, {len(done.plots)} plots, "
+          f"{len(done.verdicts)} verdicts, {done.summary_csv.name} + {done.summary_json.name} "
+          f"in {results_dir}")
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    _report_published(args.results_dir)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from bench.compare import CompareError, compare_runs, load_run, parse_fail_on, render
+    from bench.store import atomic_write_json
+
+    try:
+        thresholds = parse_fail_on(_names(args.fail_on or []))
+        comparison = compare_runs(load_run(args.run_a, args.results_dir),
+                                  load_run(args.run_b, args.results_dir),
+                                  allow_hardware_mismatch=args.allow_hardware_mismatch)
+    except CompareError as exc:
+        print(f"bench compare: {exc}", file=sys.stderr)
+        return 2
+    print(render(comparison, thresholds))
+    if args.json:
+        atomic_write_json(args.json, comparison.to_dict())
+    if comparison.refused:
+        return 2  # a gate that could not look at latency must not pass silently
+    return 1 if comparison.regressions(thresholds) else 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from bench.shard import ShardError, merge_runs, missing_shards
+
+    try:
+        report = merge_runs(args.runs, args.into, args.results_dir)
+    except ShardError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    taken = ", ".join(f"{run} ({n})" for run, n in sorted(report.sources.items()))
+    print(f"merged into {report.run_dir}: {len(report.written)} written, "
+          f"{len(report.unchanged)} already there; from {taken}")
+    for path in report.superseded:
+        print(f"  superseded (a failed attempt of a job another shard ran): {path}")
+    if len(report.hardware) > 1:
+        print(f"  note: results from {len(report.hardware)} machines "
+              f"({', '.join(sorted(report.hardware))}); the leaderboard keeps each in its "
+              "own section and never compares latencies across them")
+    gaps = missing_shards(report.shards)
+    if gaps:
+        print(f"  WARNING: shards missing from the merge: {', '.join(gaps)}", file=sys.stderr)
+    if not args.no_leaderboard:
+        _report_published(args.results_dir)
+    return 1 if gaps else 0
 
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
@@ -226,15 +292,45 @@ def build_parser() -> argparse.ArgumentParser:
     budget.add_argument("--epochs", type=float)
     budget.add_argument("--learning-rate", type=float)
     budget.add_argument("--train-batch-size", type=int)
+    run.add_argument("--shard", help="i/n: run only the i-th of n deterministic parts of the "
+                     "job matrix (default run id gets -shard<i>of<n>); combine with "
+                     "'bench merge'")
     run.add_argument("--no-leaderboard", action="store_true",
-                     help="do not re-render the leaderboard and verdicts")
+                     help="do not publish the leaderboard, plots, verdicts and summary")
     run.add_argument("--no-progress", action="store_true")
     run.set_defaults(func=cmd_run)
 
-    board = sub.add_parser("leaderboard", help="render results/leaderboard.md")
+    board = sub.add_parser("leaderboard", help="render results/leaderboard.md and its plots")
     board.add_argument("--results-dir", type=Path, default=Path("results"))
     board.add_argument("--output", type=Path)
     board.set_defaults(func=cmd_leaderboard)
+
+    publish = sub.add_parser("publish", help="leaderboard.md, plots, verdicts and summary "
+                             "CSV/JSON under results/, byte-identical for the same runs")
+    publish.add_argument("--results-dir", type=Path, default=Path("results"))
+    publish.set_defaults(func=cmd_publish)
+
+    compare = sub.add_parser("compare", help="per-metric deltas between two runs, beyond the "
+                             "noise; --fail-on makes it a CI regression gate")
+    compare.add_argument("run_a", metavar="RUN_A", help="baseline: run id or run directory")
+    compare.add_argument("run_b", metavar="RUN_B", help="candidate: run id or run directory")
+    compare.add_argument("--results-dir", type=Path, default=Path("results"))
+    compare.add_argument("--fail-on", nargs="+", metavar="METRIC=THRESHOLD",
+                         help="exit 1 on a significant regression beyond a threshold: "
+                         "latency=10%% memory=5%% accuracy=1pt")
+    compare.add_argument("--allow-hardware-mismatch", action="store_true",
+                         help="compare latency/memory across hardware fingerprints (flagged); "
+                         "by default such rows are refused and the exit code is 2")
+    compare.add_argument("--json", type=Path, help="also write the deltas as JSON")
+    compare.set_defaults(func=cmd_compare)
+
+    merge = sub.add_parser("merge", help="combine shard runs into one run")
+    merge.add_argument("runs", nargs="+", metavar="RUN",
+                       help="shard run ids or run directories (e.g. downloaded artifacts)")
+    merge.add_argument("--into", required=True, help="the merged run id")
+    merge.add_argument("--results-dir", type=Path, default=Path("results"))
+    merge.add_argument("--no-leaderboard", action="store_true")
+    merge.set_defaults(func=cmd_merge)
 
     verdicts = sub.add_parser("verdicts", help="write results/verdicts/*.json from the claims")
     verdicts.add_argument("--results-dir", type=Path, default=Path("results"))

@@ -6,6 +6,7 @@ same file (no wall-clock time is written, only the runs' own timestamps).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -22,6 +23,7 @@ from bench.backend_report import (
     machine_peak_line,
 )
 from bench.environment import describe_hardware
+from bench.plots import Plot, write_plots
 from bench.result_schema import JobResult, ResultSchemaError
 from bench.store import atomic_write_text, load_result
 from models_registry import REFERENCE_MODEL
@@ -53,6 +55,19 @@ def latest_per_job(results: list[JobResult]) -> list[JobResult]:
                result.suite, result.job_key)
         newest[key] = result
     return list(newest.values())
+
+
+def section_key(result: JobResult) -> str:
+    """A section's stable name (also its plot folder): hardware fingerprint and threads."""
+    return f"{result.hardware_fingerprint}-t{result.config.get('threads')}"
+
+
+def sections(results: list[JobResult]) -> dict[str, list[JobResult]]:
+    """The current results, grouped by hardware fingerprint and thread count."""
+    groups: dict[str, list[JobResult]] = defaultdict(list)
+    for r in latest_per_job(results):
+        groups[section_key(r)].append(r)
+    return dict(sorted(groups.items()))
 
 
 def _md(frame: pd.DataFrame) -> str:
@@ -125,11 +140,12 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def render(results: list[JobResult]) -> str:
+def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
+           plots_href: str = "plots") -> str:
+    """The leaderboard markdown; ``plots`` (section → figures) are embedded from
+    ``plots_href/<section>/``."""
     current = latest_per_job(results)
-    groups: dict[tuple, list[JobResult]] = defaultdict(list)
-    for r in current:
-        groups[(r.hardware_fingerprint, r.config.get("threads"))].append(r)
+    groups = sections(current)
 
     out = [
         "# Leaderboard: compact BERT-family encoders",
@@ -144,7 +160,8 @@ def render(results: list[JobResult]) -> str:
     ]
     if not groups:
         out.append("_No results yet: run `bench run`._")
-    for (fingerprint, threads), rs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+    for key, rs in groups.items():
+        fingerprint, threads = rs[0].hardware_fingerprint, rs[0].config.get("threads")
         env = rs[0].environment
         runtime = next((r.runtime for r in rs if r.suite == "latency" and r.runtime
                         and backend_of(r) == REFERENCE_BACKEND), {})
@@ -169,6 +186,11 @@ def render(results: list[JobResult]) -> str:
             _md(summary_table(rs)),
             "",
         ]
+        figures = (plots or {}).get(key) or []
+        if figures:
+            out += ["### Plots", ""]
+            for plot in figures:
+                out += [f"![{plot.alt}]({plots_href}/{key}/{plot.filename})", ""]
         for suite in SUITES.values():
             mine = [r for r in rs if r.suite == suite.name]
             if not mine:
@@ -207,6 +229,12 @@ def render(results: list[JobResult]) -> str:
 
 
 def write_leaderboard(results_root: Path, output: Path | None = None) -> Path:
-    output = output or Path(results_root) / "leaderboard.md"
-    atomic_write_text(output, render(load_all(results_root)))
+    """The markdown and its figures (``<results_root>/plots/``), from every stored run."""
+    results_root = Path(results_root)
+    output = output or results_root / "leaderboard.md"
+    results = load_all(results_root)
+    plots_dir = results_root / "plots"
+    plots = write_plots(sections(results), plots_dir)
+    href = Path(os.path.relpath(plots_dir.resolve(), output.resolve().parent)).as_posix()
+    atomic_write_text(output, render(results, plots, href))
     return output

@@ -6,10 +6,10 @@ any change that an old reader would misread; readers refuse other majors.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: optional shard, merged_from
 JobStatus = Literal["ok", "failed", "timeout"]
 
 
@@ -76,6 +76,8 @@ class JobResult:
     finished_at: str
     duration_s: float
     error: ErrorRecord | None = None
+    shard: str | None = None  # "i/n" when run with ``bench run --shard i/n``
+    merged_from: str | None = None  # the shard's own run id, once ``bench merge``d
     schema_version: str = field(default=SCHEMA_VERSION)
 
     @property
@@ -100,7 +102,7 @@ class JobResult:
         values = {}
         for f in fields(cls):
             if f.name not in data:
-                if f.name in {"error"}:
+                if f.default is not MISSING:  # optional, or added in a later minor version
                     continue
                 raise ResultSchemaError(f"{source}: missing field {f.name!r}")
             value = data[f.name]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench.environment import capture_environment, git_info
 from bench.jobs import JobSpec
+from bench.machine_lock import machine_lock
 from bench.result_schema import (
     EnvironmentRecord,
     ErrorRecord,
@@ -114,9 +115,22 @@ def ensure_machine_peak(store: RunStore, threads: int) -> Path:
 
 
 def run_job(
-    spec: JobSpec, store: RunStore, on_progress: Callable[[str], None] | None = None
+    spec: JobSpec, store: RunStore, on_progress: Callable[[str], None] | None = None,
+    shard: str | None = None,
 ) -> JobResult:
-    """Run one job to a stored result, whatever happens to its process."""
+    """Run one job to a stored result, whatever happens to its process; timed suites run
+    with the machine to themselves among bench jobs (``bench.machine_lock``)."""
+    with machine_lock(exclusive=get_suite(spec.suite).needs_quiet_machine) as lock:
+        result = _run_locked(spec, store, on_progress)
+    result.runtime = {**result.runtime, "machine_lock": lock}
+    result.shard = shard
+    store.write(result)
+    return result
+
+
+def _run_locked(
+    spec: JobSpec, store: RunStore, on_progress: Callable[[str], None] | None
+) -> JobResult:
     job_id = spec.job_id
     threads = int(spec.config.get("threads", 1))
     if get_suite(spec.suite).needs_machine_peak:
@@ -200,7 +214,6 @@ def run_job(
         duration_s=round(duration, 3),
         error=error,
     )
-    store.write(result)
     spec_path.unlink(missing_ok=True)
     payload_path.unlink(missing_ok=True)
     return result
@@ -219,6 +232,7 @@ def execute(
     *,
     force: bool = False,
     show_progress: bool = True,
+    shard: str | None = None,
 ) -> RunReport:
     """Run every job not already done with the same key; a failure never stops the run."""
     from tqdm import tqdm
@@ -233,7 +247,8 @@ def execute(
                 report.skipped.append(spec.job_id)
                 bar.update(1)
                 continue
-            result = run_job(spec, store, on_progress=lambda m: bar.set_postfix_str(m))
+            result = run_job(spec, store, on_progress=lambda m: bar.set_postfix_str(m),
+                             shard=shard)
             if result.status == "ok":
                 report.completed.append(spec.job_id)
             else:

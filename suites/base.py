@@ -81,6 +81,9 @@ class Suite(ABC):
     backend_axis: ClassVar[bool] = False
     # Suites that hold timings against the machine's measured GEMM peak (roofline).
     needs_machine_peak: ClassVar[bool] = False
+    # Suites whose numbers are timings: their jobs hold the machine lock exclusively, so no
+    # other bench job on this machine runs beside them (see bench.machine_lock).
+    needs_quiet_machine: ClassVar[bool] = False
 
     @abstractmethod
     def preset(self, mode: Mode, threads: int) -> SuiteConfig:

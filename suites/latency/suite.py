@@ -49,6 +49,7 @@ class LatencySuite(Suite):
     config_type = LatencyConfig
     frameworks = ("transformers", "sklearn")
     backend_axis = True
+    needs_quiet_machine = True
     needs_machine_peak = True
 
     def preset(self, mode: Mode, threads: int) -> LatencyConfig:

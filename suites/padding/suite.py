@@ -129,6 +129,7 @@ class PaddingSuite(Suite):
     description = "fixed vs dynamic padding vs length bucketing on real token lengths"
     config_type = PaddingConfig
     backend_axis = True
+    needs_quiet_machine = True
     default_timeout_s = 3600.0
 
     def preset(self, mode: Mode, threads: int) -> PaddingConfig:

@@ -28,7 +28,7 @@ import numpy as np
 from bench.accuracy_report import evaluations
 from bench.backend_report import backend_of
 from bench.result_schema import JobResult, ResultSchemaError
-from bench.store import load_result
+from bench.store import find_run_dir, load_result
 
 ALPHA = 0.05
 N_BOOTSTRAP = 2000
@@ -136,9 +136,8 @@ def compare_accuracy(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEED
 
 def load_run(spec: str | Path, results_dir: Path) -> list[JobResult]:
     """A run by id (``<results_dir>/runs/<id>``) or by directory; ok results only."""
-    path = Path(spec)
-    directory = path if path.is_dir() else Path(results_dir) / "runs" / str(spec)
-    if not directory.is_dir():
+    directory = find_run_dir(spec, results_dir)
+    if directory is None:
         raise CompareError(f"no run {spec!r}: neither a directory nor "
                            f"{Path(results_dir) / 'runs' / str(spec)}; see `ls "
                            f"{Path(results_dir) / 'runs'}`")

@@ -92,8 +92,9 @@ class LatencyCurves(Plot):
     def draw(self, ax: Any) -> None:
         for model, points in sorted(self.series.items()):
             b, p50, p10, p90 = np.array(sorted(points), dtype=float).T
-            ax.errorbar(b, p50, yerr=[p50 - p10, p90 - p50], marker="o", ms=4, capsize=3,
-                        label=model, color=self.colours[model])
+            whiskers = np.maximum(0, [p50 - p10, p90 - p50])
+            ax.errorbar(b, p50, yerr=whiskers, marker="o", ms=4, capsize=3, label=model,
+                        color=self.colours[model])
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         batches = sorted({b for points in self.series.values() for b, *_ in points})

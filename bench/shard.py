@@ -3,9 +3,10 @@
 
 The partition must come out the same on every machine of a fan-out, whose torch version or
 core count may differ, so it is not taken from job ids (their key hashes package versions
-and the thread count). Jobs are ordered by what they are — model, suite, backend and the
+and the thread count). Jobs are ordered by what they are — suite, backend, model and the
 suite config without the thread count — and dealt round-robin: shard sizes differ by at
-most one, and every job of the matrix lands in exactly one shard. Every shard must be
+most one, every job of the matrix lands in exactly one shard, and each suite's jobs (whose
+costs differ by suite far more than by model) are spread evenly over the shards. Every shard must be
 planned with the same ``bench run`` arguments and extras installed (an unavailable backend
 is left out of the matrix).
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from bench.jobs import JobSpec
 from bench.result_schema import JobResult, ResultSchemaError
-from bench.store import RunStore, load_result
+from bench.store import RunStore, find_run_dir, load_result
 
 MACHINE_DEPENDENT = ("threads",)
 
@@ -43,7 +44,9 @@ def identity(spec: JobSpec) -> str:
     config = {k: v for k, v in spec.config.items() if k not in MACHINE_DEPENDENT}
     blob = json.dumps({"model": spec.model.to_dict(), "suite": spec.suite, "config": config},
                       sort_keys=True, default=str)
-    return f"{spec.model.name}/{spec.suite}/{hashlib.sha256(blob.encode()).hexdigest()}"
+    backend = spec.config.get("backend") or "-"
+    digest = hashlib.sha256(blob.encode()).hexdigest()
+    return f"{spec.suite}/{backend}/{spec.model.name}/{digest}"
 
 
 def select_shard(jobs: list[JobSpec], index: int, count: int) -> list[JobSpec]:
@@ -69,9 +72,8 @@ class MergeReport:
 
 
 def _source_dir(spec: str | Path, results_dir: Path) -> Path:
-    path = Path(spec)
-    directory = path if path.is_dir() else Path(results_dir) / "runs" / str(spec)
-    if not directory.is_dir():
+    directory = find_run_dir(spec, results_dir)
+    if directory is None:
         raise ShardError(f"bench merge: no run {spec!r} (neither a directory nor "
                          f"{Path(results_dir) / 'runs' / str(spec)})")
     return directory

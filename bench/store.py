@@ -69,6 +69,14 @@ class RunStore:
         return result is not None and result.status == "ok" and result.job_key == job_key
 
 
+def find_run_dir(spec: str | Path, results_root: Path) -> Path | None:
+    """A run named by id (``<results_root>/runs/<id>``) or by its directory (a downloaded
+    artifact, another checkout); None when it is neither."""
+    path = Path(spec)
+    directory = path if path.is_dir() else Path(results_root) / "runs" / str(spec)
+    return directory if directory.is_dir() else None
+
+
 def load_result(path: Path) -> JobResult:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

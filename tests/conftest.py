@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,10 @@ sys.path.insert(0, str(Path(__file__).parent))  # tests/accuracy_data.py
 # Tests never touch the network: no hub lookups, no downloads.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The tests' own jobs take a machine lock of their own, never one a real run on this machine
+# holds (bench.machine_lock).
+os.environ["BENCH_LOCK_FILE"] = os.path.join(
+    tempfile.mkdtemp(prefix="bench-test-lock-"), "machine.lock")
 
 TINY_VOCAB = 128  # > 102 so [CLS]/[SEP] ids exist
 TINY_CONFIGS = {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from bench.result_schema import (
     EnvironmentRecord,
     ErrorRecord,
@@ -90,3 +93,68 @@ def make_result(
         duration_s=60.0,
         error=None if status == "ok" else ErrorRecord("RuntimeError", "boom", "trace"),
     )
+
+
+def timed_point(batch: int, seq: int, p50: float, *, n: int = 30, spread: float = 0.02,
+                seed: int = 0) -> dict:
+    """A latency point whose samples are a seeded, noisy distribution around ``p50``."""
+    import numpy as np
+
+    samples = p50 * (1 + spread * np.random.default_rng(seed).standard_normal(n))
+    point = latency_point(batch, seq, float(np.median(samples)))
+    point.update(n=n, samples_ms=[round(float(s), 4) for s in samples],
+                 min_ms=float(samples.min()), p90_ms=float(np.percentile(samples, 90)))
+    return point
+
+
+def memory_point(batch: int, seq: int, mib: float) -> dict:
+    """A memory point with the fields the memory table reads (the probe writes more)."""
+    return {"batch_size": batch, "seq_len": seq, "peak_forward_mib": mib,
+            "peak_forward_sampled_mib": mib - 1, "rss_after_imports_mib": 380.0,
+            "rss_after_load_mib": mib - 30, "delta_load_mib": mib - 410,
+            "delta_forward_mib": 30.0, "external_maxrss_mib": mib, "peak_vs_external": 1.0}
+
+
+def news_metrics(n: int, accuracy: float, *, fingerprint: str = "f" * 64, seed: int = 0,
+                 train_rows: int = 100) -> dict:
+    """A welfake result's metrics, made by the real metric code from seeded predictions."""
+    import numpy as np
+
+    from suites.accuracy.metrics import classification_metrics
+
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 2, n)
+    right = rng.random(n) < accuracy
+    predicted = np.where(right, truth, 1 - truth)
+    probs = np.eye(2)[predicted] * 0.8 + 0.1
+    test = classification_metrics(truth, probs, ("real", "fake"), positive="fake",
+                                  n_bootstrap=200)
+    test.update(data={"fingerprint": fingerprint}, predictions=predicted.tolist(),
+                labels=truth.tolist())
+    return {"test": test, "data": {"train": {"rows": train_rows}}, "budget": {},
+            "training": {}}
+
+
+SECTION_LATENCY = {"tinybert": 10.0, "mobilebert": 40.0, "bert-base": 100.0}
+SECTION_ACCURACY = {"tinybert": 0.70, "mobilebert": 0.85, "bert-base": 0.80}
+
+
+def fixture_results() -> list:
+    """One hardware section: latency, memory and welfake results of three models."""
+    results = []
+    for i, (model, p50) in enumerate(SECTION_LATENCY.items()):
+        points = [timed_point(b, s, p50 * b * s / 128, seed=10 * i + b)
+                  for b in (1, 4) for s in (128, 512)]
+        results.append(make_result(model=model, metrics={"points": points, "skipped": []}))
+        memory = [memory_point(b, s, 400 + p50 + b * s / 64) for b in (1, 8) for s in (128, 512)]
+        results.append(make_result(model=model, suite="memory",
+                                   metrics={"points": memory, "skipped": []}))
+        results.append(make_result(model=model, suite="welfake",
+                                   metrics=news_metrics(300, SECTION_ACCURACY[model], seed=i)))
+    return results
+
+
+def file_tree(directory: Path) -> dict[str, str]:
+    """relative path → sha256 of every file under ``directory``."""
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}

@@ -48,18 +48,29 @@ def _latency_by_model(results: list[JobResult]) -> dict[str, dict[str, JobResult
     return out
 
 
+def _reference_point(results: list[JobResult], r: JobResult, point: tuple[int, int]
+                     ) -> dict[str, Any] | None:
+    """The fp32 reference at ``point`` for ``r``: from r's own run when that run timed it
+    (a ratio within one run), else the newest."""
+    refs = [x for x in sorted(results, key=lambda x: x.finished_at)
+            if x.suite == "latency" and x.status == "ok" and x.model.name == r.model.name
+            and backend_of(x) == REFERENCE and _point(x, *point)]
+    same_run = [x for x in refs if x.run_id == r.run_id]
+    chosen = (same_run or refs)[-1:]
+    return _point(chosen[0], *point) if chosen else None
+
+
 def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POINT
                   ) -> pd.DataFrame:
     rows = []
     for model, by_backend in sorted(_latency_by_model(results).items()):
         if len(by_backend) < 2 and REFERENCE in by_backend:
             continue  # only the reference: nothing to compare
-        ref = by_backend.get(REFERENCE)
-        ref_point = _point(ref, *point) if ref else None
         for name, r in by_backend.items():
             p = _point(r, *point)
             if p is None:
                 continue
+            ref_point = _reference_point(results, r, point)
             _, verdict = gate(r)
             agree, max_diff = _parity_figures(r.metrics.get("parity"))
             rows.append({
@@ -81,17 +92,16 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
     """Per model: the fastest backend that passed its gate, its speed-up and parity."""
     out = {}
     for model, by_backend in _latency_by_model(results).items():
-        ref = by_backend.get(REFERENCE)
-        ref_point = _point(ref, *point) if ref else None
-        ranked = [(p["p50_ms"], name, r) for name, r in by_backend.items()
-                  if gate(r)[0] and (p := _point(r, *point))]
-        if not ranked or ref_point is None:
+        ranked = [(p["p50_ms"] / ref["p50_ms"], name, r) for name, r in by_backend.items()
+                  if gate(r)[0] and (p := _point(r, *point))
+                  and (ref := _reference_point(results, r, point))]
+        if not ranked:
             continue
-        p50, name, r = min(ranked, key=lambda t: t[0])
+        ratio, name, r = min(ranked, key=lambda t: t[0])
         agree, max_diff = _parity_figures(r.metrics.get("parity"))
         out[model] = {  # the reference, when it wins, agrees with itself exactly
             f"best backend b{point[0]}/s{point[1]}": name,
-            "best ×": round(ref_point["p50_ms"] / p50, 2),
+            "best ×": round(1 / ratio, 2),
             "best agree %": 100.0 if agree is None else agree,
             "best max |Δlogit|": 0.0 if max_diff is None else max_diff,
         }

@@ -51,3 +51,14 @@ def test_accuracy_deltas_render_per_backend():
     assert table.loc["pytorch-int8", "Δ pts vs fp32"] == -1.111
     assert table.loc["pytorch-int8", "agree %"] == 98.0
     assert table.loc["onnxruntime", "note"] == "needs onnxruntime"
+
+
+def test_speed_up_is_a_ratio_within_one_run():
+    """A later run's reference (another machine state) never divides an earlier backend."""
+    backends_run = [_job("pytorch-sdpa", 100.0, None), _job("pytorch-int8", 40.0, True)]
+    later = replace(_job("pytorch-sdpa", 150.0, None), run_id="run-2",
+                    finished_at="2026-11-22T09:00:00+00:00", job_key="later".ljust(64, "k"))
+    results = [*backends_run, later]
+    assert best_backends(results)["tinybert"]["best ×"] == 2.5
+    table = backend_table(results).set_index("backend")
+    assert table.loc["pytorch-int8", "× vs pytorch-sdpa"] == 2.5

@@ -27,8 +27,8 @@ import numpy as np
 
 from bench.accuracy_report import evaluations
 from bench.backend_report import backend_of
-from bench.result_schema import JobResult, ResultSchemaError
-from bench.store import find_run_dir, load_result
+from bench.result_schema import JobResult
+from bench.store import read_run
 
 ALPHA = 0.05
 N_BOOTSTRAP = 2000
@@ -136,20 +136,11 @@ def compare_accuracy(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEED
 
 def load_run(spec: str | Path, results_dir: Path) -> list[JobResult]:
     """A run by id (``<results_dir>/runs/<id>``) or by directory; ok results only."""
-    directory = find_run_dir(spec, results_dir)
-    if directory is None:
-        raise CompareError(f"no run {spec!r}: neither a directory nor "
-                           f"{Path(results_dir) / 'runs' / str(spec)}; see `ls "
-                           f"{Path(results_dir) / 'runs'}`")
-    results = []
-    for file in sorted(directory.glob("*.json")):
-        try:
-            results.append(load_result(file))
-        except ResultSchemaError as exc:
-            raise CompareError(str(exc)) from None
-    if not results:
-        raise CompareError(f"{directory} holds no result files (*.json)")
-    return [r for r in results if r.status == "ok"]
+    try:
+        _, found = read_run(spec, results_dir)
+    except ValueError as exc:
+        raise CompareError(str(exc)) from None
+    return [r for _, r in found if r.status == "ok"]
 
 
 def _points(results: list[JobResult], suite: str) -> dict[tuple, tuple[dict, JobResult]]:

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.jobs import JobSpec
-from bench.result_schema import JobResult, ResultSchemaError
-from bench.store import RunStore, find_run_dir, load_result
+from bench.result_schema import JobResult
+from bench.store import RunStore, read_run
 
 MACHINE_DEPENDENT = ("threads",)
 
@@ -71,14 +71,6 @@ class MergeReport:
     superseded: list[str] = field(default_factory=list)
 
 
-def _source_dir(spec: str | Path, results_dir: Path) -> Path:
-    directory = find_run_dir(spec, results_dir)
-    if directory is None:
-        raise ShardError(f"bench merge: no run {spec!r} (neither a directory nor "
-                         f"{Path(results_dir) / 'runs' / str(spec)})")
-    return directory
-
-
 def _better(a: tuple[JobResult, Path], b: tuple[JobResult, Path]) -> tuple[JobResult, Path]:
     """Of two results for one job: an ok one over a failure; two ok ones are a conflict."""
     (ra, pa), (rb, pb) = a, b
@@ -101,17 +93,13 @@ def merge_runs(sources: list[str | Path], into: str, results_dir: Path) -> Merge
     chosen: dict[str, tuple[JobResult, Path]] = {}
     report = MergeReport(store.dir)
     for spec in sources:
-        directory = _source_dir(spec, results_dir)
+        try:
+            directory, found = read_run(spec, results_dir)
+        except ValueError as exc:
+            raise ShardError(f"bench merge: {exc}") from None
         if directory.resolve() == store.dir.resolve():
             raise ShardError(f"bench merge: {directory} is the target run itself")
-        files = sorted(directory.glob("*.json"))
-        if not files:
-            raise ShardError(f"bench merge: {directory} holds no result files (*.json)")
-        for file in files:
-            try:
-                result = load_result(file)
-            except ResultSchemaError as exc:
-                raise ShardError(f"bench merge: {exc}") from None
+        for file, result in found:
             previous = chosen.get(result.job_id)
             if previous:
                 kept = _better(previous, (result, file))

@@ -72,12 +72,22 @@ class RunStore:
         return result is not None and result.status == "ok" and result.job_key == job_key
 
 
-def find_run_dir(spec: str | Path, results_root: Path) -> Path | None:
+def read_run(spec: str | Path, results_root: Path) -> tuple[Path, list[tuple[Path, JobResult]]]:
     """A run named by id (``<results_root>/runs/<id>``) or by its directory (a downloaded
-    artifact, another checkout); None when it is neither."""
+    artifact, another checkout): its directory and every result in it, file by file.
+
+    Raises ValueError (``ResultSchemaError`` for an unreadable file) naming what is wrong.
+    """
+    runs = Path(results_root) / "runs"
     path = Path(spec)
-    directory = path if path.is_dir() else Path(results_root) / "runs" / str(spec)
-    return directory if directory.is_dir() else None
+    directory = path if path.is_dir() else runs / str(spec)
+    if not directory.is_dir():
+        raise ValueError(f"no run {str(spec)!r}: neither a directory nor {runs / str(spec)}; "
+                         f"see `ls {runs}`")
+    files = sorted(directory.glob("*.json"))
+    if not files:
+        raise ValueError(f"{directory} holds no result files (*.json)")
+    return directory, [(file, load_result(file)) for file in files]
 
 
 def load_result(path: Path) -> JobResult:

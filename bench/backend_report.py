@@ -3,6 +3,7 @@ that failed its parity gate, and the machine's GEMM peak the roofline figures re
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,16 @@ BACKEND_POINT = (8, 128)  # the issue's target point: batch 8, 128 tokens
 
 def backend_of(result: JobResult) -> str:
     return result.config.get("backend") or REFERENCE
+
+
+def reference_points(results: list[JobResult], suite: str) -> dict[str, dict[tuple, dict]]:
+    """model → (batch, seq) → point, from the reference backend; the newest result wins."""
+    out: dict[str, dict[tuple, dict]] = defaultdict(dict)
+    for r in sorted(results, key=lambda r: (r.finished_at, r.job_id)):
+        if r.suite == suite and r.status == "ok" and backend_of(r) == REFERENCE:
+            for p in r.metrics.get("points", []):
+                out[r.model.name][(p["batch_size"], p["seq_len"])] = p
+    return out
 
 
 def _point(result: JobResult, batch: int, seq: int) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from bench.backend_report import (
     backend_table,
     best_backends,
     machine_peak_line,
+    reference_points,
 )
 from bench.environment import describe_hardware
 from bench.plots import Plot, write_plots
@@ -78,16 +79,6 @@ def _md(frame: pd.DataFrame) -> str:
                                                                          missingval="")
 
 
-def _latency_p50(results: list[JobResult], batch: int, seq: int) -> dict[str, float]:
-    found: dict[str, float] = {}
-    for r in sorted(results, key=lambda r: r.finished_at):
-        if r.suite == "latency" and r.status == "ok" and backend_of(r) == REFERENCE_BACKEND:
-            for p in r.metrics["points"]:
-                if (p["batch_size"], p["seq_len"]) == (batch, seq):
-                    found[r.model.name] = p["p50_ms"]
-    return found
-
-
 def summary_table(results: list[JobResult]) -> pd.DataFrame:
     """Cost in one row per model: size, FLOPs, latency, memory, and speed-up vs BERT-base."""
     ok = [r for r in results if r.status == "ok"]
@@ -97,13 +88,11 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
                if r.suite in ("static", "latency", "memory")}
     accuracy = accuracy_columns(ok)
     best = best_backends(ok)
-    p50 = {point: _latency_p50(ok, *point) for point in SUMMARY_POINTS}
-    peak: dict[str, float] = {}
-    for r in ok:
-        if r.suite == "memory" and backend_of(r) == REFERENCE_BACKEND:
-            for p in r.metrics["points"]:
-                if (p["batch_size"], p["seq_len"]) == SUMMARY_MEMORY_POINT:
-                    peak[r.model.name] = p["peak_forward_mib"]
+    latency = reference_points(ok, "latency")
+    p50 = {point: {m: pts[point]["p50_ms"] for m, pts in latency.items() if point in pts}
+           for point in SUMMARY_POINTS}
+    peak = {m: pts[SUMMARY_MEMORY_POINT]["peak_forward_mib"]
+            for m, pts in reference_points(ok, "memory").items() if SUMMARY_MEMORY_POINT in pts}
     rows = []
     for name in names:
         s = static.get(name)

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from bench.accuracy_report import evaluations
-from bench.backend_report import backend_of
+from bench.backend_report import reference_points
 from bench.result_schema import JobResult
 from suites.backends import REFERENCE
 
@@ -238,16 +238,6 @@ class ConfusionMatrix(Plot):
         ax.set_ylabel("true (row share)")
 
 
-def _reference_points(results: list[JobResult], suite: str) -> dict[str, dict[tuple, dict]]:
-    """model → (batch, seq) → point, from the reference backend; the newest result wins."""
-    out: dict[str, dict[tuple, dict]] = defaultdict(dict)
-    for r in sorted(results, key=lambda r: (r.finished_at, r.job_id)):
-        if r.suite == suite and r.status == "ok" and backend_of(r) == REFERENCE:
-            for p in r.metrics.get("points", []):
-                out[r.model.name][(p["batch_size"], p["seq_len"])] = p
-    return out
-
-
 def _spread(point: dict) -> tuple[float, float]:
     samples = point.get("samples_ms")
     if samples:
@@ -280,7 +270,7 @@ def section_plots(results: list[JobResult]) -> list[Plot]:
     context = _context(results)
     plots: list[Plot] = []
 
-    latency = _reference_points(results, "latency")
+    latency = reference_points(results, "latency")
     for seq in sorted({s for pts in latency.values() for _, s in pts}):
         series = {m: [(b, p["p50_ms"], *_spread(p)) for (b, s), p in pts.items() if s == seq]
                   for m, pts in latency.items()}
@@ -288,7 +278,7 @@ def section_plots(results: list[JobResult]) -> list[Plot]:
         if any(len(v) >= 2 for v in series.values()):
             plots.append(LatencyCurves(colours, seq_len=seq, context=context, series=series))
 
-    memory = _reference_points(results, "memory")
+    memory = reference_points(results, "memory")
     for batch in sorted({b for pts in memory.values() for b, _ in pts}):
         series = {m: [(s, p["peak_forward_mib"]) for (b, s), p in pts.items() if b == batch]
                   for m, pts in memory.items()}

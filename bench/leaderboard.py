@@ -222,11 +222,14 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
     return "\n".join(out)
 
 
-def write_leaderboard(results_root: Path, output: Path | None = None) -> Path:
-    """The markdown and its figures (``<results_root>/plots/``), from every stored run."""
+def write_leaderboard(results_root: Path, output: Path | None = None,
+                      results: list[JobResult] | None = None) -> Path:
+    """The markdown and its figures (``<results_root>/plots/``), from every stored run
+    (``results``, when the caller has already read them)."""
     results_root = Path(results_root)
     output = output or results_root / "leaderboard.md"
-    results = load_all(results_root)
+    if results is None:
+        results = load_all(results_root)
     plots_dir = results_root / "plots"
     plots = write_plots(sections(results), plots_dir)
     href = Path(os.path.relpath(plots_dir.resolve(), output.resolve().parent)).as_posix()

@@ -85,9 +85,10 @@ def summary_csv(record: dict[str, Any]) -> str:
 def publish(results_root: Path) -> Published:
     """Leaderboard, plots, verdicts and the summary (CSV + JSON) from every stored run."""
     root = Path(results_root)
-    leaderboard = write_leaderboard(root)
-    verdicts = write_verdicts(root)
-    record = summary(load_all(root))
+    results = load_all(root)  # read once: every result file, samples included
+    leaderboard = write_leaderboard(root, results=results)
+    verdicts = write_verdicts(root, results)
+    record = summary(results)
     csv_path, json_path = root / "summary.csv", root / "summary.json"
     atomic_write_text(csv_path, summary_csv(record))
     atomic_write_text(json_path, json.dumps(record, indent=2, sort_keys=True,

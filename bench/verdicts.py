@@ -206,12 +206,15 @@ def build_verdict(claim: Claim, results: list[JobResult]) -> dict[str, Any]:
     }
 
 
-def write_verdicts(results_root: Path) -> list[Path]:
-    """One file per claim under ``results/verdicts/``, rewritten atomically each time."""
+def write_verdicts(results_root: Path, results: list[JobResult] | None = None) -> list[Path]:
+    """One file per claim under ``results/verdicts/``, rewritten atomically each time, from
+    every stored run (``results``, when the caller has already read them)."""
     from bench.leaderboard import latest_per_job, load_all
     from bench.store import atomic_write_json
 
-    results = latest_per_job(load_all(Path(results_root)))
+    if results is None:
+        results = load_all(Path(results_root))
+    results = latest_per_job(results)
     out_dir = Path(results_root) / "verdicts"
     written = []
     for claim in all_claims().values():

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +59,15 @@ class Delta:
     method: str
     significant: bool
     cross_hardware: bool = False
-    regression: bool = field(init=False)
-    improvement: bool = field(init=False)
 
-    def __post_init__(self) -> None:
+    @property
+    def regression(self) -> bool:
         worse = self.change < 0 if self.metric == "accuracy" else self.change > 0
-        self.regression = self.significant and worse
-        self.improvement = self.significant and not worse
+        return self.significant and worse
+
+    @property
+    def improvement(self) -> bool:
+        return self.significant and not self.regression
 
     @property
     def verdict(self) -> str:
@@ -177,7 +179,9 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.a_label, "b": self.b_label, "notices": self.notices,
                 "refused": self.refused,
-                "deltas": [{**asdict(d), "verdict": d.verdict} for d in self.deltas]}
+                "deltas": [{**asdict(d), "regression": d.regression,
+                            "improvement": d.improvement, "verdict": d.verdict}
+                           for d in self.deltas]}
 
 
 def _describe(results: list[JobResult]) -> str:

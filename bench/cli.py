@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -12,6 +14,37 @@ from models_registry import all_models
 from suites import EFFICIENCY_SUITES, SUITES
 
 DEFAULT_MODELS = ("mobilebert", "distilbert", "tinybert", "bert-base")
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+# --- argument types: an impossible number stops the command before any work ------------
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a finite number above 0")
+    return value
+
+
+def run_id(text: str) -> str:
+    """One safe path component: results land in ``runs/<id>/`` and nowhere else."""
+    if not RUN_ID.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a run id: use 1-100 letters, digits, '.', '_' or '-', starting "
+            "with a letter or digit (no '/', no '..'), e.g. feature-x")
+    return text
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -88,11 +121,19 @@ def accuracy_overrides(args: argparse.Namespace) -> dict:
 
 
 def preflight(jobs: list) -> list[str]:
-    """Every suite's missing data, found in seconds, before any job starts."""
+    """Every suite's missing data, found in seconds, before any job starts; and every job
+    whose declared architecture leaves it no point to measure."""
     from suites.data.errors import DataError
+    from suites.runtime import NothingToMeasure, runnable_points
 
     problems, checked = [], set()
     for spec in jobs:
+        points = [(1, s) for s in spec.config.get("seq_lens") or ()]
+        if points and spec.model.config:
+            try:
+                runnable_points(spec.model.config, points)
+            except NothingToMeasure as exc:
+                problems.append(f"{spec.model.name}/{spec.suite}: {exc}")
         if spec.suite in checked:
             continue
         checked.add(spec.suite)
@@ -108,7 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bench.jobs import plan_jobs
     from bench.runner import default_run_id, execute
     from bench.shard import ShardError, parse_shard, select_shard, shard_run_id
-    from bench.store import RunStore
+    from bench.store import RunStore, StoreError
     from suites.data.errors import DataError
 
     overrides = {
@@ -140,13 +181,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    run_id = args.run_id or default_run_id()
+    name = args.run_id or default_run_id()
     if shard and not args.run_id:
-        run_id = shard_run_id(run_id, *shard)
-    store = RunStore(args.results_dir, run_id)
+        name = shard_run_id(name, *shard)
+    store = RunStore(args.results_dir, name)
     started = time.monotonic()
-    report = execute(jobs, store, force=args.force, show_progress=not args.no_progress,
-                     shard=args.shard and f"{shard[0]}/{shard[1]}")
+    try:
+        report = execute(jobs, store, force=args.force, show_progress=not args.no_progress,
+                         shard=args.shard and f"{shard[0]}/{shard[1]}")
+    except StoreError as exc:
+        print(f"bench run: {exc}; nothing was run", file=sys.stderr)
+        return 2
     print(
         f"run {report.run_id}: {len(report.completed)} done, {len(report.skipped)} already "
         f"done (skipped; --force re-runs), {len(report.failed)} failed, "
@@ -247,14 +292,17 @@ def build_parser() -> argparse.ArgumentParser:
     mode = run.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="small grid (default)")
     mode.add_argument("--full", action="store_true", help="full batch × sequence grid")
-    run.add_argument("--threads", type=int, default=usable_cores(),
+    run.add_argument("--threads", type=positive_int, default=usable_cores(),
                      help="intra-op threads (default: usable cores); inter-op is 1")
     run.add_argument("--force", action="store_true", help="re-run jobs already done")
-    run.add_argument("--run-id", help="default: local-<hardware fingerprint>, so re-runs resume")
+    run.add_argument("--run-id", type=run_id,
+                     help="default: local-<hardware fingerprint>, so re-runs resume")
     run.add_argument("--results-dir", type=Path, default=Path("results"))
-    run.add_argument("--timeout", type=float, help="seconds per job (default: per suite)")
-    run.add_argument("--batch-sizes", type=int, nargs="+", help="override the preset grid")
-    run.add_argument("--seq-lens", type=int, nargs="+", help="override the preset grid")
+    run.add_argument("--timeout", type=positive_float,
+                     help="seconds per job (default: per suite)")
+    run.add_argument("--batch-sizes", type=positive_int, nargs="+",
+                     help="override the preset grid")
+    run.add_argument("--seq-lens", type=positive_int, nargs="+", help="override the preset grid")
     run.add_argument("--weights", choices=["auto", "random-init"],
                      help="auto: local dir → HF cache → hub → random init (default)")
     run.add_argument("--backends", nargs="+", help="inference backends of the latency and "
@@ -268,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "files (.tsv/.jsonl/.csv/.parquet); default: GLUE on the hub")
     data.add_argument("--mnli-train", help="MNLI train file, to fine-tune models that have "
                       "no MNLI checkpoint (TinyBERT)")
-    data.add_argument("--mnli-samples", type=int, help="rows per validation set (default "
+    data.add_argument("--mnli-samples", type=positive_int, help="rows per validation set (default "
                       "1000; --full uses all)")
     data.add_argument("--mnli-label-order", help="output order of a local MNLI checkpoint "
                       "whose id2label is generic, e.g. contradiction,entailment,neutral")
@@ -286,12 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--external-drop-blank", action="store_true",
                       help="drop external rows with empty text instead of failing")
     budget = run.add_argument_group("accuracy suites: CPU budget (all recorded)")
-    budget.add_argument("--max-train-samples", type=int)
-    budget.add_argument("--max-eval-samples", type=int)
-    budget.add_argument("--max-length", type=int)
-    budget.add_argument("--epochs", type=float)
-    budget.add_argument("--learning-rate", type=float)
-    budget.add_argument("--train-batch-size", type=int)
+    budget.add_argument("--max-train-samples", type=positive_int)
+    budget.add_argument("--max-eval-samples", type=positive_int)
+    budget.add_argument("--max-length", type=positive_int)
+    budget.add_argument("--epochs", type=positive_float)
+    budget.add_argument("--learning-rate", type=positive_float)
+    budget.add_argument("--train-batch-size", type=positive_int)
     run.add_argument("--shard", help="i/n: run only the i-th of n deterministic parts of the "
                      "job matrix (default run id gets -shard<i>of<n>); combine with "
                      "'bench merge'")
@@ -327,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     merge = sub.add_parser("merge", help="combine shard runs into one run")
     merge.add_argument("runs", nargs="+", metavar="RUN",
                        help="shard run ids or run directories (e.g. downloaded artifacts)")
-    merge.add_argument("--into", required=True, help="the merged run id")
+    merge.add_argument("--into", required=True, type=run_id, help="the merged run id")
     merge.add_argument("--results-dir", type=Path, default=Path("results"))
     merge.add_argument("--no-leaderboard", action="store_true")
     merge.set_defaults(func=cmd_merge)
@@ -339,5 +387,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bench.interrupt import Interrupted, signals_raise
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        with signals_raise():
+            return args.func(args)
+    except Interrupted as exc:
+        # The job it stopped is recorded as interrupted and its processes are gone; what
+        # finished is stored, and the same command resumes.
+        print(f"\nbench {args.command}: stopped by {exc.signal_name}; finished results are "
+              "kept, run the same command again to resume", file=sys.stderr)
+        return exc.exit_code

@@ -7,7 +7,6 @@ same file (no wall-clock time is written, only the runs' own timestamps).
 from __future__ import annotations
 
 import os
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -25,8 +24,8 @@ from bench.backend_report import (
 )
 from bench.environment import describe_hardware
 from bench.plots import Plot, write_plots
-from bench.result_schema import JobResult, ResultSchemaError
-from bench.store import atomic_write_text, load_result
+from bench.result_schema import JobResult
+from bench.store import atomic_write_text, iter_results
 from models_registry import REFERENCE_MODEL
 from suites import SUITES
 from suites.backends import REFERENCE as REFERENCE_BACKEND
@@ -39,13 +38,7 @@ BEST_COLUMNS = ("best backend b8/s128", "best ×", "best agree %", "best max |Δ
 
 def load_all(results_root: Path) -> list[JobResult]:
     """Every readable result; unreadable files are reported, not fatal."""
-    results = []
-    for path in sorted((Path(results_root) / "runs").glob("*/*.json")):
-        try:
-            results.append(load_result(path))
-        except ResultSchemaError as exc:
-            print(f"leaderboard: skipping {exc}", file=sys.stderr)
-    return results
+    return list(iter_results(results_root))
 
 
 def latest_per_job(results: list[JobResult]) -> list[JobResult]:

@@ -17,10 +17,11 @@ from typing import Any
 from bench.environment import describe_hardware
 from bench.leaderboard import load_all, sections, summary_table, write_leaderboard
 from bench.result_schema import JobResult
-from bench.store import atomic_write_text
+from bench.store import atomic_write_text, exclusive_file_lock
 from bench.verdicts import write_verdicts
 
 SUMMARY_SCHEMA = "compact-encoder-bench/summary/1"
+PUBLISH_LOCK = ".publish.lock"  # two runs finishing together publish one after the other
 
 
 @dataclass
@@ -85,6 +86,12 @@ def summary_csv(record: dict[str, Any]) -> str:
 def publish(results_root: Path) -> Published:
     """Leaderboard, plots, verdicts and the summary (CSV + JSON) from every stored run."""
     root = Path(results_root)
+    root.mkdir(parents=True, exist_ok=True)
+    with exclusive_file_lock(root / PUBLISH_LOCK, f"the published files in {root}"):
+        return _publish(root)
+
+
+def _publish(root: Path) -> Published:
     results = load_all(root)  # read once: every result file, samples included
     leaderboard = write_leaderboard(root, results=results)
     verdicts = write_verdicts(root, results)

@@ -6,11 +6,14 @@ any change that an old reader would misread; readers refuse other majors.
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.1"  # 1.1: optional shard, merged_from
-JobStatus = Literal["ok", "failed", "timeout"]
+# 1.1: optional shard, merged_from. 1.2: status "interrupted" (the run got SIGINT/SIGTERM).
+SCHEMA_VERSION = "1.2"
+JobStatus = Literal["ok", "failed", "timeout", "interrupted"]
 
 
 class ResultSchemaError(ValueError):
@@ -54,7 +57,7 @@ class EnvironmentRecord:
 
 @dataclass
 class ErrorRecord:
-    kind: str  # exception type, "timeout" or "crash"
+    kind: str  # exception type, "timeout", "crash" or "interrupted"
     message: str
     log_tail: str = ""
 
@@ -89,6 +92,9 @@ class JobResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "<dict>") -> JobResult:
+        if not isinstance(data, dict):
+            raise ResultSchemaError(
+                f"{source}: a result is a JSON object, got {_json_type(data)}")
         version = str(data.get("schema_version", ""))
         if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
             raise ResultSchemaError(
@@ -106,19 +112,70 @@ class JobResult:
                     continue
                 raise ResultSchemaError(f"{source}: missing field {f.name!r}")
             value = data[f.name]
+            where = f"{source}: field {f.name!r}"
             if f.name in nested and value is not None:
-                value = _build(nested[f.name], value, f"{source}: field {f.name!r}")
+                value = _build(nested[f.name], value, where)
+            else:
+                _check_type(value, _HINTS[cls][f.name], where)
             values[f.name] = value
-        if values["status"] not in ("ok", "failed", "timeout"):
+        if values["status"] not in typing.get_args(JobStatus):
             raise ResultSchemaError(f"{source}: unknown status {values['status']!r}")
         return cls(**values)
 
 
+def _json_type(value: Any) -> str:
+    return "null" if value is None else {dict: "object", list: "array", str: "string",
+                                         bool: "boolean"}.get(type(value), type(value).__name__)
+
+
+def _check_type(value: Any, hint: Any, where: str) -> None:
+    """The JSON value has the declared type (Literal checked as its base type: readers of an
+    older minor version must still read newer values)."""
+    if not _matches(value, hint):
+        raise ResultSchemaError(f"{where} must be {_describe(hint)}, got {_json_type(value)}")
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if hint is Any:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, arg) for arg in typing.get_args(hint))
+    if origin is Literal:
+        return any(isinstance(value, type(arg)) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, origin or hint)
+
+
+def _describe(hint: Any) -> str:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " or ".join(_describe(arg) for arg in typing.get_args(hint))
+    if typing.get_origin(hint) is Literal:
+        return _describe(type(typing.get_args(hint)[0]))
+    base = typing.get_origin(hint) or hint
+    return {dict: "an object", list: "an array", str: "a string", int: "an integer",
+            float: "a number", bool: "true or false", type(None): "null"}.get(base, str(base))
+
+
 def _build(record_type: type, value: Any, where: str) -> Any:
     if not isinstance(value, dict):
-        raise ResultSchemaError(f"{where} must be an object, got {type(value).__name__}")
-    names = {f.name for f in fields(record_type)}
-    try:
-        return record_type(**{k: v for k, v in value.items() if k in names})
-    except TypeError as exc:
-        raise ResultSchemaError(f"{where}: {exc}") from None
+        raise ResultSchemaError(f"{where} must be an object, got {_json_type(value)}")
+    hints = _HINTS[record_type]
+    values = {}
+    for f in fields(record_type):
+        if f.name not in value:
+            if f.default is MISSING:
+                raise ResultSchemaError(f"{where}: missing field {f.name!r}")
+            continue
+        _check_type(value[f.name], hints[f.name], f"{where}.{f.name}")
+        values[f.name] = value[f.name]
+    return record_type(**values)
+
+
+_HINTS = {record: typing.get_type_hints(record)
+          for record in (ModelRecord, GitRecord, EnvironmentRecord, ErrorRecord, JobResult)}

@@ -6,18 +6,22 @@ The runner itself never imports torch, so memory probes started below it inherit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from bench.environment import capture_environment, git_info
+from bench.interrupt import Interrupted
 from bench.jobs import JobSpec
 from bench.machine_lock import machine_lock
 from bench.result_schema import (
@@ -30,6 +34,7 @@ from bench.result_schema import (
 from bench.store import RunStore, atomic_write_json
 from bench.worker import PROGRESS_PREFIX
 from suites import get_suite
+from suites.lifecycle import child_env
 
 POLL_INTERVAL_S = 0.25
 LOG_TAIL_LINES = 30
@@ -42,6 +47,7 @@ class RunReport:
     completed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    interrupted: str | None = None  # the job an interrupt stopped
 
     @property
     def ok(self) -> bool:
@@ -72,7 +78,8 @@ def _last_progress(path: Path) -> str | None:
     return None
 
 
-def _worker_env(threads: int, store: RunStore | None = None) -> dict[str, str]:
+def _worker_env(threads: int, store: RunStore | None = None,
+                scratch: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     threads = str(threads)
     env.update(
@@ -87,30 +94,58 @@ def _worker_env(threads: int, store: RunStore | None = None) -> dict[str, str]:
     # The worker must import this checkout's packages even when run from elsewhere.
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    if scratch is not None:  # every temporary file of the job lands where the runner cleans
+        env.update(TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
     if store is not None:
         from suites.latency.roofline import PEAK_ENV
 
         env[PEAK_ENV] = str(_peak_path(store, int(threads)))
         env["BENCH_PARITY_DIR"] = str(store.root / "parity_models")
-    return env
+    return child_env(env)
 
 
 def _peak_path(store: RunStore, threads: int) -> Path:
     return store.dir / "machine" / f"matmul-peak-threads{threads}.json"
 
 
-def ensure_machine_peak(store: RunStore, threads: int) -> Path:
+def _start(argv: list[str], env: dict[str, str], log: IO[str], lock_fd: int | None,
+           ) -> subprocess.Popen:
+    """A child in its own process group (so a timeout or an interrupt kills everything it
+    started), holding the machine lock with us, and dying with us (``suites.lifecycle``)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", *argv], stdout=log, stderr=subprocess.STDOUT, env=env,
+        start_new_session=True, pass_fds=() if lock_fd is None else (lock_fd,),
+    )
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def ensure_machine_peak(store: RunStore, threads: int, lock_fd: int | None = None,
+                        scratch: Path | None = None) -> Path:
     """Attainable GEMM throughput, measured once per run and thread count, before the first
     job that holds timings against it; a resumed run reuses it.
 
-    Measured in a subprocess: this process never imports torch.
+    Measured in a subprocess (this process never imports torch), under the job's lock.
     """
     path = _peak_path(store, threads)
-    if not path.is_file():
-        subprocess.run(
-            [sys.executable, "-m", "suites.latency.roofline", "--threads", str(threads),
-             "--out", str(path)], env=_worker_env(threads), check=True, capture_output=True,
-        )
+    if path.is_file():
+        return path
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        proc = _start(["suites.latency.roofline", "--threads", str(threads), "--out", str(path)],
+                      _worker_env(threads, scratch=scratch), log, lock_fd)
+        try:
+            proc.wait()
+        except BaseException:
+            _kill_group(proc)
+            raise
+        if proc.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"measuring the machine's GEMM peak failed (exit "
+                               f"{proc.returncode}):\n{log.read()[-2000:]}")
     return path
 
 
@@ -119,54 +154,72 @@ def run_job(
     shard: str | None = None,
 ) -> JobResult:
     """Run one job to a stored result, whatever happens to its process; timed suites run
-    with the machine to themselves among bench jobs (``bench.machine_lock``)."""
-    with machine_lock(exclusive=get_suite(spec.suite).needs_quiet_machine) as lock:
-        result = _run_locked(spec, store, on_progress)
-    result.runtime = {**result.runtime, "machine_lock": lock}
-    result.shard = shard
-    store.write(result)
+    with the machine to themselves among bench jobs (``bench.machine_lock``).
+
+    An interrupt (``bench.interrupt.Interrupted``) kills the job, records it as
+    ``interrupted`` and propagates. Nothing but an ``ok`` result replaces an ``ok`` one.
+    """
+    started, t0 = _now(), time.monotonic()
+    lock: dict = {}
+    try:
+        with machine_lock(exclusive=get_suite(spec.suite).needs_quiet_machine) as lock, \
+                store.scratch(spec.job_id) as scratch:
+            result = _run_locked(spec, store, on_progress, lock.fd, scratch, started, t0)
+    except Interrupted as exc:
+        error = ErrorRecord("interrupted", f"bench got {exc.signal_name} while this job ran; "
+                            "it was stopped and will run again on resume",
+                            _tail(store.log_path(spec.job_id)))
+        result = _make_result(spec, store, "interrupted", error, {}, started, t0)
+        _store(result, store, dict(lock), shard)
+        raise
+    _store(result, store, dict(lock), shard)
     return result
 
 
+def _store(result: JobResult, store: RunStore, lock: dict, shard: str | None) -> None:
+    result.runtime = {**result.runtime, "machine_lock": lock}
+    result.shard = shard
+    if not store.write(result):
+        result.runtime["kept_earlier_ok_result"] = True
+
+
 def _run_locked(
-    spec: JobSpec, store: RunStore, on_progress: Callable[[str], None] | None
+    spec: JobSpec, store: RunStore, on_progress: Callable[[str], None] | None,
+    lock_fd: int | None, scratch: Path, started: str, t0: float,
 ) -> JobResult:
     job_id = spec.job_id
     threads = int(spec.config.get("threads", 1))
-    if get_suite(spec.suite).needs_machine_peak:
-        ensure_machine_peak(store, threads)
-    work = store.dir / "specs"
-    spec_path, payload_path = work / f"{job_id}.spec.json", work / f"{job_id}.payload.json"
-    atomic_write_json(spec_path, spec.to_dict())
-    payload_path.unlink(missing_ok=True)
     log_path = store.log_path(job_id)
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    if get_suite(spec.suite).needs_machine_peak:
+        try:
+            ensure_machine_peak(store, threads, lock_fd, scratch)
+        except RuntimeError as exc:
+            log_path.write_text(str(exc), encoding="utf-8")
+            return _make_result(spec, store, "failed", ErrorRecord("crash", str(exc)), {},
+                                started, t0)
+    spec_path, payload_path = scratch / "spec.json", scratch / "payload.json"
+    atomic_write_json(spec_path, spec.to_dict())
 
-    started, t0 = _now(), time.monotonic()
     timed_out = False
     with log_path.open("w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.worker", str(spec_path), str(payload_path)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=_worker_env(threads, store),
-            start_new_session=True,  # its own process group: a timeout kills probes too
-        )
+        proc = _start(["bench.worker", str(spec_path), str(payload_path)],
+                      _worker_env(threads, store, scratch), log, lock_fd)
         try:
             while proc.poll() is None:
                 if time.monotonic() - t0 > spec.timeout_s:
                     timed_out = True
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+                    _kill_group(proc)
                     break
                 if on_progress and (message := _last_progress(log_path)):
                     on_progress(message)
                 time.sleep(POLL_INTERVAL_S)
-        except BaseException:  # Ctrl-C: do not leave a job running behind us
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        except BaseException:  # an interrupt: do not leave a job running behind us
+            _kill_group(proc)
             raise
-    duration = time.monotonic() - t0
+        # The worker is done; whatever it started in its group goes with it.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
     payload = _read_payload(payload_path)
     error = None
@@ -183,12 +236,16 @@ def _run_locked(
         )
     else:
         status = "ok"
+    return _make_result(spec, store, status, error, payload, started, t0)
 
+
+def _make_result(spec: JobSpec, store: RunStore, status: str, error: ErrorRecord | None,
+                 payload: dict, started: str, t0: float) -> JobResult:
     weights = payload.get("weights") or {}
     meta = spec.model
-    result = JobResult(
+    return JobResult(
         run_id=store.run_id,
-        job_id=job_id,
+        job_id=spec.job_id,
         job_key=spec.key,
         suite=spec.suite,
         status=status,
@@ -211,19 +268,17 @@ def _run_locked(
         git=GitRecord(**git_info()),
         started_at=started,
         finished_at=_now(),
-        duration_s=round(duration, 3),
+        duration_s=round(time.monotonic() - t0, 3),
         error=error,
     )
-    spec_path.unlink(missing_ok=True)
-    payload_path.unlink(missing_ok=True)
-    return result
 
 
 def _read_payload(path: Path) -> dict:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
 def execute(
@@ -234,31 +289,44 @@ def execute(
     show_progress: bool = True,
     shard: str | None = None,
 ) -> RunReport:
-    """Run every job not already done with the same key; a failure never stops the run."""
+    """Run every job not already done with the same key; a failure never stops the run.
+
+    The run directory is checked writable and held for this process alone before the first
+    job (a second ``bench run`` into it waits); scratch left by a killed run is removed.
+    An interrupt stops the run after recording the job it stopped; it propagates.
+    """
     from tqdm import tqdm
 
     report = RunReport(store.run_id, store.dir)
+    store.check_writable()
     git_info()  # pinned before the first job writes anything
-    bar = tqdm(total=len(jobs), unit="job", disable=not show_progress, dynamic_ncols=True)
-    try:
-        for spec in jobs:
-            bar.set_description(f"{spec.model.name}/{spec.suite}")
-            if not force and store.is_done(spec.job_id, spec.key):
-                report.skipped.append(spec.job_id)
+    with store.writer_lock():
+        store.sweep_scratch()
+        bar = tqdm(total=len(jobs), unit="job", disable=not show_progress, dynamic_ncols=True)
+        try:
+            for spec in jobs:
+                bar.set_description(f"{spec.model.name}/{spec.suite}")
+                if not force and store.is_done(spec.job_id, spec.key):
+                    report.skipped.append(spec.job_id)
+                    bar.update(1)
+                    continue
+                try:
+                    result = run_job(spec, store, on_progress=bar.set_postfix_str, shard=shard)
+                except Interrupted:
+                    report.interrupted = spec.job_id
+                    raise
+                if result.status == "ok":
+                    report.completed.append(spec.job_id)
+                else:
+                    report.failed.append(spec.job_id)
+                    reason = result.error.message if result.error else ""
+                    kept = (" (the earlier ok result is kept)"
+                            if result.runtime.get("kept_earlier_ok_result") else "")
+                    bar.write(
+                        f"FAILED {spec.job_id} ({result.status}): {reason}{kept}"
+                        f" — log: {store.log_path(spec.job_id)}"
+                    )
                 bar.update(1)
-                continue
-            result = run_job(spec, store, on_progress=lambda m: bar.set_postfix_str(m),
-                             shard=shard)
-            if result.status == "ok":
-                report.completed.append(spec.job_id)
-            else:
-                report.failed.append(spec.job_id)
-                reason = result.error.message if result.error else ""
-                bar.write(
-                    f"FAILED {spec.job_id} ({result.status}): {reason}"
-                    f" — log: {store.log_path(spec.job_id)}"
-                )
-            bar.update(1)
-    finally:
-        bar.close()
+        finally:
+            bar.close()
     return report

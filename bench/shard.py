@@ -108,6 +108,14 @@ def merge_runs(sources: list[str | Path], into: str, results_dir: Path) -> Merge
                 chosen[result.job_id] = kept
             else:
                 chosen[result.job_id] = (result, file)
+    with store.writer_lock():  # no bench run or merge writes into the target meanwhile
+        _write_merged(chosen, store, report)
+    return report
+
+
+def _write_merged(chosen: dict[str, tuple[JobResult, Path]], store: RunStore,
+                  report: MergeReport) -> None:
+    into = store.run_id
     for job_id, (result, file) in sorted(chosen.items()):
         origin = result.merged_from or result.run_id
         result.merged_from, result.run_id = origin, into
@@ -125,7 +133,6 @@ def merge_runs(sources: list[str | Path], into: str, results_dir: Path) -> Merge
         if log.is_file():
             store.log_path(job_id).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(log, store.log_path(job_id))
-    return report
 
 
 def missing_shards(shards: set[str]) -> list[str]:

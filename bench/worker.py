@@ -14,6 +14,7 @@ from pathlib import Path
 from bench.jobs import JobSpec
 from bench.store import atomic_write_json
 from suites import get_suite
+from suites.lifecycle import die_with_parent
 
 PROGRESS_PREFIX = "[progress] "
 
@@ -23,6 +24,7 @@ def _progress(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    die_with_parent()
     spec_path, payload_path = (argv or sys.argv[1:])[:2]
     spec = JobSpec.from_dict(json.loads(Path(spec_path).read_text(encoding="utf-8")))
     suite = get_suite(spec.suite)

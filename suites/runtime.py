@@ -55,6 +55,30 @@ def unsupported_seq_len(model_or_config: Any, seq_len: int) -> str | None:
     return None
 
 
+class NothingToMeasure(ValueError):
+    """Every point of a job was skipped: the job must not be stored as ``ok``."""
+
+
+def runnable_points(
+    model_or_config: Any, points: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], list[dict[str, Any]]]:
+    """The (batch, seq) points this architecture can take, and the skipped ones with why;
+    raises :class:`NothingToMeasure` when none is left."""
+    runnable, skipped = [], []
+    for batch_size, seq_len in points:
+        if reason := unsupported_seq_len(model_or_config, seq_len):
+            skipped.append({"batch_size": batch_size, "seq_len": seq_len, "reason": reason})
+        else:
+            runnable.append((batch_size, seq_len))
+    if not runnable:
+        reasons = sorted({s["reason"] for s in skipped})
+        raise NothingToMeasure(
+            f"nothing to measure: every point was skipped ({'; '.join(reasons)}); "
+            "choose --seq-lens within the model's positions"
+        )
+    return runnable, skipped
+
+
 def resolve_for_job(
     meta: ModelMeta, config: EfficiencyConfig
 ) -> tuple[ResolvedWeights, ModelMeta]:

@@ -111,6 +111,9 @@ def peaks_for_job(threads: int) -> tuple[MachinePeaks, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from suites.lifecycle import die_with_parent
+
+    die_with_parent()
     parser = argparse.ArgumentParser(description="measure attainable GEMM throughput")
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)

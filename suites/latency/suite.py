@@ -71,8 +71,8 @@ class LatencySuite(Suite):
         from suites.runtime import (
             configure_torch,
             load_for_job,
+            runnable_points,
             runtime_record,
-            unsupported_seq_len,
         )
         from suites.static.flops import counted_flops
 
@@ -88,16 +88,11 @@ class LatencySuite(Suite):
             parity = check_parity(backend, meta.build_config(), REFERENCE).to_dict()
 
         model, weights, meta = load_for_job(meta, config)
-        points, skipped = [], []
-        grid = []
-        for batch_size, seq_len in config.points():
-            if reason := unsupported_seq_len(model, seq_len):
-                skipped.append({"batch_size": batch_size, "seq_len": seq_len, "reason": reason})
-            else:
-                grid.append((batch_size, seq_len))
+        points = []
+        grid, skipped = runnable_points(model, config.points())
         # FLOPs are the model's arithmetic, the same whichever backend runs it.
         flops = {point: counted_flops(model, *point, seed=config.seed) for point in grid}
-        example = synthetic_batch(*(grid[0] if grid else (1, 8)), model.config.vocab_size)
+        example = synthetic_batch(*grid[0], model.config.vocab_size)
         progress(f"{meta.name} {backend.name}: convert")
         prepared = backend.prepare(model, example)
         peak = peaks.gflops(backend.precision)

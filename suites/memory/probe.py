@@ -130,6 +130,9 @@ def _spec_from_args(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from suites.lifecycle import die_with_parent
+
+    die_with_parent()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", help="JSON file written by the memory suite")
     parser.add_argument("--model", help="registry name, hf:<id> or a local model directory")

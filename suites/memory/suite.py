@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.suite import FULL_GRID, QUICK_GRID
+from suites.lifecycle import child_env
 from suites.memory.tracker import high_water_mark_mib
 from suites.table import model_label, ok_results
 
@@ -46,6 +47,7 @@ def run_probe(spec: dict) -> dict:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env=child_env(),  # the probe dies with this process (suites.lifecycle)
         )
         try:
             # Read both pipes to EOF (threads avoid a full-pipe deadlock), then reap the child
@@ -106,16 +108,13 @@ class MemorySuite(Suite):
         return MemoryConfig(threads=threads, batch_sizes=grid[0], seq_lens=grid[1])
 
     def run(self, meta: ModelMeta, config: MemoryConfig, progress: Progress) -> SuiteOutput:
-        from suites.runtime import resolve_for_job, unsupported_seq_len
+        from suites.runtime import resolve_for_job, runnable_points
 
         # This process stays small (no torch): probes inherit its high-water mark through exec.
         weights, meta = resolve_for_job(meta, config)
-        points, skipped, runtime = [], [], {}
-        for batch_size, seq_len in config.points():
-            reason = unsupported_seq_len(meta.config, seq_len)
-            if reason:
-                skipped.append({"batch_size": batch_size, "seq_len": seq_len, "reason": reason})
-                continue
+        points, runtime = [], {}
+        grid, skipped = runnable_points(meta.config, config.points())
+        for batch_size, seq_len in grid:
             progress(f"{meta.name} memory b{batch_size}/s{seq_len}")
             point = run_probe(
                 {

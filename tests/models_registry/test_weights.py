@@ -10,6 +10,7 @@ from models_registry.meta import ModelMeta
 from models_registry.weights import (
     WeightsNotFoundError,
     hub_reachable,
+    hub_status,
     resolve_weights,
 )
 
@@ -62,7 +63,7 @@ def test_dir_without_weights_is_an_error_unless_random_init_allowed(tmp_path, ti
 
 def test_offline_without_cache_is_fast_and_names_the_fix(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    hub_reachable.cache_clear()
+    hub_status.cache_clear()
     meta = get_model("tinybert")
     started = time.monotonic()
     with pytest.raises(WeightsNotFoundError) as err:
@@ -79,12 +80,12 @@ def test_unreachable_hub_is_detected_in_seconds(monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # discard port: refused at once
-    hub_reachable.cache_clear()
+    hub_status.cache_clear()
     started = time.monotonic()
     try:
         assert hub_reachable() is False
     finally:
-        hub_reachable.cache_clear()
+        hub_status.cache_clear()
     assert time.monotonic() - started < 5
 
 
@@ -121,7 +122,8 @@ class _FakeHub:
     def __init__(self, files: list[str], snapshot):
         self.files, self.snapshot, self.patterns = files, snapshot, None
 
-    def model_info(self, repo_id, revision=None):
+    def model_info(self, repo_id, revision=None, timeout=None):
+        assert timeout is not None  # a hub call without a timeout can hang a job for hours
         from types import SimpleNamespace
 
         siblings = [SimpleNamespace(rfilename=f) for f in self.files]
@@ -130,6 +132,7 @@ class _FakeHub:
     def snapshot_download(self, repo_id, revision=None, allow_patterns=None, **kwargs):
         if kwargs.get("local_files_only"):
             raise FileNotFoundError("not cached")
+        assert kwargs.get("etag_timeout")
         assert revision == "f" * 40  # pinned to the commit model_info reported
         self.patterns = allow_patterns
         return str(self.snapshot)
@@ -152,7 +155,7 @@ def test_online_hub_prefers_safetensors_and_pins_the_commit(
     hub = _FakeHub(files, tiny_bert_dir)
     monkeypatch.setattr(huggingface_hub, "snapshot_download", hub.snapshot_download)
     monkeypatch.setattr(huggingface_hub, "HfApi", lambda: hub)
-    monkeypatch.setattr(weights_module, "hub_reachable", lambda: True)
+    monkeypatch.setattr(weights_module, "hub_status", lambda: None)
     meta = ModelMeta(name="remote", hub_id="org/remote", family="bert")
     weights = resolve_weights(meta, allow_random_init=False, cache_dir=tmp_path)
     assert (weights.source, weights.revision) == ("hub", "f" * 40)

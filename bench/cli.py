@@ -77,10 +77,10 @@ def _abs(path: str | Path | None) -> str | None:
 
 def _news_source(name: str, path: str | None, text_columns: list[str] | None,
                  label_column: str | None, label_map: str | None, fixed_label: str | None,
-                 on_blank: str) -> dict:
+                 on_blank: str, role: str) -> dict:
     from suites.data.news import NewsSource, parse_label_map
 
-    values: dict = {"name": name, "path": _abs(path), "on_blank": on_blank}
+    values: dict = {"name": name, "path": _abs(path), "on_blank": on_blank, "role": role}
     if text_columns:
         values["text_columns"] = tuple(_names(text_columns))
     if label_column:
@@ -95,11 +95,11 @@ def _news_source(name: str, path: str | None, text_columns: list[str] | None,
 def accuracy_overrides(args: argparse.Namespace) -> dict:
     """The accuracy suites' data and budget options, as config overrides (paths absolute)."""
     welfake = _news_source("welfake", args.welfake, args.text_columns, args.label_column,
-                           args.label_map, None, "drop")
+                           args.label_map, None, "drop", "in-domain")
     sets = tuple(
         _news_source(Path(path).stem, path, args.external_text_columns,
                      args.external_label_column, args.external_label_map, args.external_label,
-                     "drop" if args.external_drop_blank else "error")
+                     "drop" if args.external_drop_blank else "error", "external")
         for path in args.external or []
     )
     return {
@@ -396,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     except Interrupted as exc:
         # The job it stopped is recorded as interrupted and its processes are gone; what
         # finished is stored, and the same command resumes.
-        print(f"\nbench {args.command}: stopped by {exc.signal_name}; finished results are "
-              "kept, run the same command again to resume", file=sys.stderr)
+        during = f" during {exc.during} (recorded as interrupted)" if exc.during else ""
+        print(f"\nbench {args.command}: stopped by {exc.signal_name}{during}; finished results "
+              "are kept, run the same command again to resume", file=sys.stderr)
         return exc.exit_code

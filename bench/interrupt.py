@@ -18,6 +18,7 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         self.signum = signum
         self.signal_name = signal.Signals(signum).name
+        self.during: str | None = None  # the job it stopped, recorded as interrupted
         super().__init__(self.signal_name)
 
     @property

@@ -312,8 +312,8 @@ def execute(
                     continue
                 try:
                     result = run_job(spec, store, on_progress=bar.set_postfix_str, shard=shard)
-                except Interrupted:
-                    report.interrupted = spec.job_id
+                except Interrupted as exc:
+                    report.interrupted = exc.during = spec.job_id
                     raise
                 if result.status == "ok":
                     report.completed.append(spec.job_id)

@@ -85,7 +85,16 @@ class ModelMeta:
                 f"{config_file} not found: a local model directory needs config.json "
                 "(write one with model.save_pretrained(DIR))"
             )
-        config = json.loads(config_file.read_text(encoding="utf-8"))
+        try:
+            config = json.loads(config_file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(
+                f"{config_file} is not valid JSON ({exc}); re-save the model with "
+                "model.save_pretrained(DIR), or fix the file"
+            ) from None
+        if not isinstance(config, dict):
+            raise ValueError(f"{config_file} must hold a JSON object (a transformers config), "
+                             f"not {type(config).__name__}")
         family = config.get("model_type")
         if not family:
             raise ValueError(f"{config_file} has no 'model_type'; cannot tell the architecture")

@@ -27,6 +27,20 @@ class AccuracyConfig(SuiteConfig):
         return {"max_length": self.max_length, "epochs": self.epochs,
                 "learning_rate": self.learning_rate, "batch_size": self.batch_size}
 
+    def check_budget(self, n_classes: int, data: str) -> None:
+        """Samples too small to hold every class stop the run before any work."""
+        from suites.data.dataset import MIN_SAMPLE_PER_CLASS
+        from suites.data.errors import DataError
+
+        minimum = MIN_SAMPLE_PER_CLASS * n_classes
+        for flag, value in (("--max-train-samples", self.max_train_samples),
+                            ("--max-eval-samples", self.max_eval_samples)):
+            if value is not None and value < minimum:
+                raise DataError(
+                    f"{flag} {value} is too small for {data}: a sample needs "
+                    f"{MIN_SAMPLE_PER_CLASS} rows of each of its {n_classes} classes; use at "
+                    f"least {minimum}")
+
     def budget(self) -> dict:
         return {"max_train_samples": self.max_train_samples,
                 "max_eval_samples": self.max_eval_samples, **self.hparam_overrides()}

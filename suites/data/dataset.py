@@ -10,6 +10,12 @@ from typing import Any
 
 from suites.data.errors import DataError
 
+# Fewer rows than this per class cannot give train, validation and test a row of each class.
+MIN_ROWS_PER_CLASS_TO_SPLIT = 10
+# A sample (--max-*-samples, --mnli-samples) keeps at least this many rows of each class.
+MIN_SAMPLE_PER_CLASS = 2
+DEDUPLICATION = "texts equal after case folding and whitespace collapsing"
+
 
 @dataclass(frozen=True)
 class LabelledTexts:
@@ -82,6 +88,13 @@ class LabelledTexts:
         None or not smaller); kept in file order so the fingerprint is stable."""
         if n is None or n >= len(self):
             return self
+        minimum = MIN_SAMPLE_PER_CLASS * len(set(self.labels))
+        if n < minimum:
+            raise DataError(
+                f"split {self.name!r} of {self.source}: a sample of {n} rows cannot hold "
+                f"{MIN_SAMPLE_PER_CLASS} rows of each of its {len(set(self.labels))} classes; "
+                f"ask for at least {minimum} rows"
+            )
         from sklearn.model_selection import train_test_split
 
         indices = list(range(len(self)))
@@ -136,6 +149,54 @@ def _count(exact: float) -> int:
     import math
 
     return max(1, math.ceil(round(exact, 6)))
+
+
+def _text_key(data: LabelledTexts, i: int) -> str:
+    text = data.texts[i] if data.pairs is None else data.texts[i] + "\t" + data.pairs[i]
+    return " ".join(text.split()).casefold()
+
+
+def deduplicated(data: LabelledTexts) -> LabelledTexts:
+    """One row per text (see ``DEDUPLICATION``), so no text can land in train and in test.
+
+    Repeats with the same label keep their first row; texts that carry both labels are
+    dropped altogether (neither label can be trusted). Both counts go into ``notes``, which
+    every result records.
+    """
+    groups: dict[str, list[int]] = {}
+    for i in range(len(data)):
+        groups.setdefault(_text_key(data, i), []).append(i)
+    keep, repeats, conflicting = [], 0, 0
+    for rows in groups.values():
+        if len({data.labels[i] for i in rows}) > 1:
+            conflicting += len(rows)
+            continue
+        keep.append(rows[0])
+        repeats += len(rows) - 1
+    if repeats == 0 and conflicting == 0:
+        return data
+    out = data.subset(sorted(keep)) if keep else data
+    if not keep:
+        raise DataError(f"{data.source}: every text carries both labels; nothing is left")
+    out.notes.update(deduplication=DEDUPLICATION, dropped_duplicate_rows=repeats,
+                     dropped_conflicting_label_rows=conflicting)
+    return out
+
+
+def check_splittable(data: LabelledTexts, fix: str) -> None:
+    """Enough rows of every class for a stratified train/validation/test split."""
+    counts = data.class_counts()
+    short = {name: n for name, n in counts.items() if n < MIN_ROWS_PER_CLASS_TO_SPLIT}
+    if short:
+        detail = ", ".join(f"{n} {name!r}" for name, n in short.items())
+        dropped = data.notes.get("dropped_duplicate_rows", 0) + data.notes.get(
+            "dropped_conflicting_label_rows", 0)
+        after = f" after dropping {dropped} duplicate rows" if dropped else ""
+        raise DataError(
+            f"{data.source}: {len(data)} usable rows{after}, with only {detail}; a "
+            f"train/validation/test split needs at least {MIN_ROWS_PER_CLASS_TO_SPLIT} rows of "
+            f"each class ({', '.join(data.label_names)}). {fix}"
+        )
 
 
 def stratified_three_way(

@@ -13,9 +13,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from suites.data.dataset import LabelledTexts, stratified_three_way
+from suites.data.dataset import (
+    DEDUPLICATION,
+    LabelledTexts,
+    check_splittable,
+    deduplicated,
+    stratified_three_way,
+)
 from suites.data.errors import DataError, rows_excerpt
-from suites.data.tables import blank_rows, describe_blank, read_table, require_columns
+from suites.data.tables import (
+    blank_rows,
+    check_file,
+    describe_blank,
+    read_table,
+    require_columns,
+)
 
 NEWS_LABELS = ("real", "fake")
 WELFAKE_HUB_ID = "davanstrien/WELFake"
@@ -38,9 +50,22 @@ class NewsSource:
     label_map: dict[str, str] = field(default_factory=lambda: {"1": "fake", "0": "real"})
     fixed_label: str | None = None  # every row has this label; label_column is ignored
     on_blank: Literal["error", "drop"] = "error"
+    # Which `bench run` options describe this set: --welfake/--text-columns/… for the
+    # in-domain set, --external/--external-text-columns/… for an external one.
+    role: Literal["in-domain", "external"] = "in-domain"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        values = asdict(self)
+        if self.role == "in-domain":
+            del values["role"]  # the in-domain sets' job keys predate the field
+        return values
+
+    def flag(self, option: str) -> str:
+        """The CLI option that sets ``option`` (file, text-columns, label-column,
+        label-map, label) for this set, so that every error names the option to change."""
+        if self.role == "external":
+            return "--external" if option == "file" else f"--external-{option}"
+        return "--welfake" if option == "file" else f"--{option}"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NewsSource:
@@ -53,7 +78,20 @@ class NewsSource:
         if bad or (self.fixed_label is not None and self.fixed_label not in NEWS_LABELS):
             raise DataError(
                 f"news set {self.name!r}: labels must map to {NEWS_LABELS}, got "
-                f"{bad or [self.fixed_label]}; write the mapping as e.g. 1=fake,0=real"
+                f"{bad or [self.fixed_label]}; write {self.flag('label-map')} as e.g. "
+                "1=fake,0=real"
+            )
+
+    def check_trainable(self) -> None:
+        """A set to fine-tune on must be able to hold both classes: a label map that sends
+        every value to one class, or one label for the whole file, cannot."""
+        classes = {self.fixed_label} if self.fixed_label else set(self.label_map.values())
+        if len(classes) < len(NEWS_LABELS):
+            raise DataError(
+                f"news set {self.name!r} ({self.path or 'hub copy'}): every row would be "
+                f"{sorted(classes)[0]!r} (label map {self.label_map}), and a classifier "
+                f"needs both {' and '.join(NEWS_LABELS)} rows; fix {self.flag('label-map')}, "
+                "e.g. 1=fake,0=real"
             )
 
 
@@ -82,9 +120,10 @@ def load_news(source: NewsSource) -> LabelledTexts:
     needed = list(source.text_columns)
     if source.fixed_label is None:
         if not source.label_column:
-            raise DataError(f"{what}: give a label column or a fixed label for the whole file")
+            raise DataError(f"{what}: give a label column ({source.flag('label-column')}) or "
+                            f"one label for the whole file")
         needed.append(source.label_column)
-    require_columns(frame, needed, origin, what)
+    require_columns(frame, needed, origin, what, _column_fix(source))
 
     notes: dict[str, Any] = {}
     blank_by_column = {c: blank_rows(frame, c) for c in source.text_columns}
@@ -116,12 +155,19 @@ def load_news(source: NewsSource) -> LabelledTexts:
     )
 
 
+def _column_fix(source: NewsSource) -> str:
+    return (f"Name the right ones with {source.flag('text-columns')} and "
+            f"{source.flag('label-column')}")
+
+
+def _path_fix(source: NewsSource) -> str:
+    return (WELFAKE_FIX if source.role == "in-domain" and source.name == "welfake"
+            else f"Check the path given with {source.flag('file')}.")
+
+
 def _frame(source: NewsSource, what: str):
     if source.path is not None:
-        fix = "Check the path given for this set."
-        if source.name == "welfake":
-            fix = WELFAKE_FIX
-        return read_table(source.path, what=what, fix=fix), source.path
+        return read_table(source.path, what=what, fix=_path_fix(source)), source.path
     _frame_header_from_hub(source, what)
     import datasets
 
@@ -135,9 +181,7 @@ def check_source(source: NewsSource) -> None:
         _frame_header_from_hub(source, what)
         return
     path = Path(source.path)
-    if not path.is_file():
-        raise DataError(f"{what}: {path} not found. "
-                        f"{WELFAKE_FIX if source.name == 'welfake' else 'Check the path.'}")
+    check_file(path, what, _path_fix(source))
     if path.suffix.lower() in (".csv", ".tsv"):
         import pandas as pd
 
@@ -149,7 +193,7 @@ def check_source(source: NewsSource) -> None:
         needed = list(source.text_columns)
         if source.fixed_label is None and source.label_column:
             needed.append(source.label_column)
-        require_columns(header, needed, path, what)
+        require_columns(header, needed, path, what, _column_fix(source))
 
 
 def _frame_header_from_hub(source: NewsSource, what: str) -> None:
@@ -181,7 +225,8 @@ def _map_labels(frame, source: NewsSource, origin: Any, what: str) -> list[int]:
         detail = "; ".join(f"{v!r} in {rows_excerpt(r)}" for v, r in sorted(unknown.items()))
         raise DataError(
             f"{what}: {origin} column {column!r} has values outside the label map "
-            f"{source.label_map}: {detail}. Extend the map (e.g. --label-map 1=fake,0=real)"
+            f"{source.label_map}: {detail}. Extend the map (e.g. {source.flag('label-map')} "
+            "1=fake,0=real)"
         )
     return [NEWS_LABELS.index(source.label_map[v]) for v in raw]
 
@@ -195,8 +240,12 @@ def standard_splits(
 ) -> dict[str, LabelledTexts]:
     """Stratified train/validation/test, made once per source content and reused by every
     model, so every model's result carries identical split fingerprints."""
-    full = load_news(source)
-    recipe = {"source_fingerprint": full.fingerprint, "seed": seed, "fractions": list(fractions)}
+    source.check_trainable()
+    full = deduplicated(load_news(source))
+    check_splittable(full, f"Give a larger file, or check {source.flag('label-map')} and "
+                           f"{source.flag('label-column')}.")
+    recipe = {"source_fingerprint": full.fingerprint, "seed": seed, "fractions": list(fractions),
+              "deduplication": DEDUPLICATION}
     key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:12]
     directory = Path(cache_dir) / f"{source.name}-{key}"
     manifest = directory / "manifest.json"

@@ -19,8 +19,7 @@ def read_table(path: str | Path, *, what: str, fix: str) -> pd.DataFrame:
     import pandas as pd
 
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{what}: {path} not found. {fix}")
+    check_file(path, what, fix)
     suffix = path.suffix.lower()
     if suffix not in (*TABLE_SUFFIXES, TAB_SEPARATED_TEXT):
         raise DataError(
@@ -50,6 +49,15 @@ def read_table(path: str | Path, *, what: str, fix: str) -> pd.DataFrame:
     return frame
 
 
+def check_file(path: Path, what: str, fix: str) -> None:
+    """A data file exists and is a file (a directory given by mistake is named as such)."""
+    if path.is_dir():
+        raise DataError(f"{what}: {path} is a directory, not a file; pass the data file "
+                        "inside it. " + fix)
+    if not path.is_file():
+        raise DataError(f"{what}: {path} not found. {fix}")
+
+
 def _check_utf8(path: Path, what: str) -> None:
     data = path.read_bytes()
     try:
@@ -63,14 +71,16 @@ def _check_utf8(path: Path, what: str) -> None:
         ) from None
 
 
-def require_columns(frame: pd.DataFrame, columns: list[str], path: str | Path, what: str) -> None:
+def require_columns(
+    frame: pd.DataFrame, columns: list[str], path: str | Path, what: str,
+    fix: str = "Name the right ones with the text/label column options (see `bench run --help`)",
+) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
             f"{what}: {path} has no column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(repr(c) for c in missing)}; its columns are "
-            f"{', '.join(repr(c) for c in frame.columns)}. Name the right ones with the "
-            "text/label column options (see `bench run --help`)"
+            f"{', '.join(repr(c) for c in frame.columns)}. {fix}"
         )
 
 

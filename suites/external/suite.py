@@ -107,6 +107,8 @@ class ExternalSuite(Suite):
                 "--external-text-columns/--external-label-column/--external-label-map or "
                 "--external-label real|fake)"
             )
+        one_class = all(source.fixed_label for source in config.news_sets())
+        config.check_budget(1 if one_class else len(NEWS_LABELS), "the external sets")
         for source in config.news_sets():
             check_source(source)
 

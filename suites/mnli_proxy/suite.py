@@ -102,7 +102,15 @@ class MnliProxySuite(Suite):
         return MnliProxyConfig(threads=threads, samples_per_split=samples)
 
     def preflight(self, config: MnliProxyConfig) -> None:
+        from suites.data.dataset import MIN_SAMPLE_PER_CLASS
         from suites.data.mnli import find_split_file
+
+        config.check_budget(len(MNLI_LABELS), "MNLI")
+        minimum = MIN_SAMPLE_PER_CLASS * len(MNLI_LABELS)
+        if config.samples_per_split is not None and config.samples_per_split < minimum:
+            raise DataError(f"--mnli-samples {config.samples_per_split} is too small: a slice "
+                            f"needs {MIN_SAMPLE_PER_CLASS} pairs of each of the "
+                            f"{len(MNLI_LABELS)} classes; use at least {minimum}")
 
         if config.train_file and not Path(config.train_file).exists():
             raise DataError(f"MNLI train: {config.train_file} not found (--mnli-train)")

@@ -102,7 +102,11 @@ class WelfakeSuite(Suite):
     def preflight(self, config: WelfakeConfig) -> None:
         from suites.data.news import check_source
 
-        check_source(config.source())
+        source = config.source()
+        source.check_trainable()
+        config.check_budget(len(NEWS_LABELS), f"news set {source.name!r} "
+                                              f"({source.path or 'hub copy'})")
+        check_source(source)
 
     def run(self, meta: ModelMeta, config: WelfakeConfig, progress: Progress) -> SuiteOutput:
         from suites.accuracy.models import save_finetuned

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -16,8 +18,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # The tests' own jobs take a machine lock of their own, never one a real run on this machine
 # holds (bench.machine_lock).
-os.environ["BENCH_LOCK_FILE"] = os.path.join(
-    tempfile.mkdtemp(prefix="bench-test-lock-"), "machine.lock")
+_LOCK_DIR = tempfile.mkdtemp(prefix="bench-test-lock-")
+atexit.register(shutil.rmtree, _LOCK_DIR, True)
+os.environ["BENCH_LOCK_FILE"] = os.path.join(_LOCK_DIR, "machine.lock")
 
 TINY_VOCAB = 128  # > 102 so [CLS]/[SEP] ids exist
 TINY_CONFIGS = {

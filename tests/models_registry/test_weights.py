@@ -196,11 +196,11 @@ def answers_only_the_probe():
     release = threading.Event()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_HEAD(self):  # noqa: N802 (http.server's naming)
+        def do_HEAD(self):
             self.send_response(200)
             self.end_headers()
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             release.wait(60)
 
         def log_message(self, *args):

@@ -112,3 +112,92 @@ def test_mnli_bad_labels_and_missing_files(tmp_path):
         load_mnli(str(tmp_path), "validation_matched")
     with pytest.raises(DataError, match="no file named validation_mismatched"):
         load_mnli(str(tmp_path), "validation_mismatched")
+
+
+# --- degenerate data: an error naming the file and the fix, before any training ---------------
+def _rows_csv(path, rows):
+    import pandas as pd
+
+    pd.DataFrame(rows, columns=["title", "text", "label"]).to_csv(path, index=False)
+    return path
+
+
+def test_a_one_class_file_is_refused_naming_the_file_and_the_option(tmp_path):
+    csv = write_news_csv(tmp_path / "w.csv", 200)
+    import pandas as pd
+
+    frame = pd.read_csv(csv)
+    frame["label"] = 1
+    frame.to_csv(csv, index=False)
+    with pytest.raises(DataError) as err:
+        standard_splits(welfake_source(str(csv)), tmp_path / "splits")
+    message = str(err.value)
+    assert str(csv) in message and "0 'real'" in message and "--label-map" in message
+    assert not (tmp_path / "splits").exists()
+
+
+def test_a_label_map_onto_one_class_is_refused_before_reading(tmp_path):
+    source = welfake_source(str(tmp_path / "not-even-read.csv"),
+                            label_map={"1": "fake", "0": "fake"})
+    with pytest.raises(DataError, match=r"every row would be 'fake'.*--label-map"):
+        source.check_trainable()
+
+
+@pytest.mark.parametrize("n_rows", [2, 5])
+def test_too_few_rows_for_a_split_name_the_file(tmp_path, n_rows):
+    csv = write_news_csv(tmp_path / "tiny.csv", n_rows)
+    with pytest.raises(DataError) as err:
+        standard_splits(welfake_source(str(csv)), tmp_path / "splits")
+    assert str(csv) in str(err.value) and "at least 10 rows of each class" in str(err.value)
+
+
+def test_duplicates_are_dropped_before_splitting_and_counted(tmp_path):
+    csv = write_news_csv(tmp_path / "w.csv", 100, seed=3)
+    import pandas as pd
+
+    frame = pd.read_csv(csv)
+    repeats = frame.iloc[:30].copy()
+    repeats["text"] = repeats["text"].str.upper() + "  "  # same text, other case and spacing
+    clash = frame.iloc[30:32].copy()
+    clash["label"] = 1 - clash["label"]  # the same text with the other label
+    pd.concat([frame, repeats, clash]).to_csv(csv, index=False)
+    splits = standard_splits(welfake_source(str(csv)), tmp_path / "splits")
+    keys = {n: {" ".join(t.split()).casefold() for t in s.texts} for n, s in splits.items()}
+    assert not (keys["train"] & keys["test"] or keys["train"] & keys["validation"]
+                or keys["validation"] & keys["test"])
+    notes = splits["test"].notes
+    assert notes["dropped_duplicate_rows"] == 30
+    assert notes["dropped_conflicting_label_rows"] == 4  # both rows of each clashing text
+    assert sum(len(s) for s in splits.values()) == 100 - 2
+    assert splits["test"].describe()["notes"]["dropped_duplicate_rows"] == 30  # in results
+
+
+def test_a_sample_too_small_for_the_classes_is_an_error(tmp_path):
+    data = load_news(welfake_source(str(write_news_csv(tmp_path / "w.csv", 40))))
+    with pytest.raises(DataError, match=r"at least 4 rows"):
+        data.stratified_sample(3, seed=0)
+    assert len(data.stratified_sample(4, seed=0)) == 4
+
+
+def test_external_set_errors_name_the_external_options(tmp_path):
+    csv = write_news_csv(tmp_path / "other.csv", 20, label_column="verdict", with_title=False)
+    external = NewsSource("other", str(csv), ("title",), "label", role="external")
+    with pytest.raises(DataError) as err:
+        load_news(external)
+    assert "--external-text-columns" in str(err.value)
+    assert "--external-label-column" in str(err.value)
+    mapped = NewsSource("other", str(csv), ("text",), "verdict", {"7": "fake"}, role="external")
+    with pytest.raises(DataError, match="--external-label-map"):
+        load_news(mapped)
+    missing = NewsSource("other", str(tmp_path / "nope.csv"), ("text",), role="external")
+    with pytest.raises(DataError, match=r"not found\. Check the path given with --external"):
+        load_news(missing)
+
+
+def test_a_directory_given_as_a_data_file_says_so(tmp_path):
+    from suites.data.news import check_source
+
+    with pytest.raises(DataError, match="is a directory, not a file"):
+        load_news(welfake_source(str(tmp_path)))
+    with pytest.raises(DataError, match="is a directory, not a file"):
+        check_source(NewsSource("x", str(tmp_path), ("text",), role="external"))

@@ -17,11 +17,13 @@ from typing import Any
 from bench.environment import describe_hardware
 from bench.leaderboard import load_all, sections, summary_table, write_leaderboard
 from bench.result_schema import JobResult
-from bench.store import atomic_write_text, exclusive_file_lock
+from bench.store import SCRATCH_DIR, atomic_write_text, exclusive_file_lock
 from bench.verdicts import write_verdicts
 
 SUMMARY_SCHEMA = "compact-encoder-bench/summary/1"
-PUBLISH_LOCK = ".publish.lock"  # two runs finishing together publish one after the other
+# Two runs finishing together publish one after the other. The lock lives in the scratch
+# folder: it records its holder, and the published tree must stay byte-identical.
+PUBLISH_LOCK = Path(SCRATCH_DIR) / "publish.lock"
 
 
 @dataclass
@@ -86,7 +88,7 @@ def summary_csv(record: dict[str, Any]) -> str:
 def publish(results_root: Path) -> Published:
     """Leaderboard, plots, verdicts and the summary (CSV + JSON) from every stored run."""
     root = Path(results_root)
-    root.mkdir(parents=True, exist_ok=True)
+    (root / PUBLISH_LOCK).parent.mkdir(parents=True, exist_ok=True)
     with exclusive_file_lock(root / PUBLISH_LOCK, f"the published files in {root}"):
         return _publish(root)
 

@@ -155,6 +155,8 @@ def fixture_results() -> list:
 
 
 def file_tree(directory: Path) -> dict[str, str]:
-    """relative path → sha256 of every file under ``directory``."""
+    """relative path → sha256 of every file under ``directory``, but for the scratch folder
+    ``tmp/`` (locks and job scratch: never published, git-ignored)."""
     return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+            for p in sorted(directory.rglob("*"))
+            if p.is_file() and p.relative_to(directory).parts[0] != "tmp"}

@@ -7,6 +7,7 @@ killer would.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -49,6 +50,14 @@ def _descendants(pid: int) -> list[psutil.Process]:
     return psutil.Process(pid).children(recursive=True)
 
 
+def _tmp_entries() -> set[str]:
+    """What lies in the system temp directory, pytest's own folders aside."""
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).iterdir()
+            if not p.name.startswith("pytest-")}
+
+
 def _all_gone(processes: list[psutil.Process], within_s: float) -> bool:
     _, alive = psutil.wait_procs(processes, timeout=within_s)
     return not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
@@ -59,13 +68,18 @@ def test_kill_9_leaves_no_process_and_the_rerun_completes_only_the_missing_jobs(
 ):
     results = tmp_path / "results"
     cmd = _bench_cmd(tiny_model_dirs["bert"], results)
+    tmp_before = _tmp_entries()
     proc = _start(cmd)
     _wait_for_timing(proc, results)
     children = _descendants(proc.pid)
-    assert any("bench.worker" in " ".join(c.cmdline()) for c in children)
+    (worker,) = [c for c in children if "bench.worker" in " ".join(c.cmdline())]
+    # The machine lock is held by whoever times: the worker has the locked file open too.
+    lock = Path(os.environ["BENCH_LOCK_FILE"]).resolve()
+    assert str(lock) in {f.path for f in worker.open_files()}
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     assert _all_gone(children, within_s=5), [c.cmdline() for c in children if c.is_running()]
+    assert _tmp_entries() <= tmp_before  # nothing of the job's lies in /tmp
 
     store = RunStore(results, "r")
     done_before = {r.suite: r.status for r in iter_results(results)}
@@ -153,7 +167,9 @@ def test_timed_out_job_leaves_no_scratch_and_no_process(tmp_path, tiny_model_dir
                      overrides={"batch_sizes": (1,), "seq_lens": (16,)}, timeout_s=1.0)
     store = RunStore(tmp_path, "t")
     before = set(psutil.Process().children(recursive=True))
+    tmp_before = _tmp_entries()
     report = execute(jobs, store, show_progress=False)
+    assert _tmp_entries() <= tmp_before
     assert report.failed == [jobs[0].job_id]
     assert store.load(jobs[0].job_id).status == "timeout"
     assert not any((tmp_path / "tmp").iterdir())

@@ -231,6 +231,15 @@ def _map_labels(frame, source: NewsSource, origin: Any, what: str) -> list[int]:
     return [NEWS_LABELS.index(source.label_map[v]) for v in raw]
 
 
+def splittable_news(source: NewsSource) -> LabelledTexts:
+    """The whole set, deduplicated, checked to hold enough rows of both classes to split."""
+    source.check_trainable()
+    full = deduplicated(load_news(source))
+    check_splittable(full, f"Give a larger file, or check {source.flag('label-map')} and "
+                           f"{source.flag('label-column')}.")
+    return full
+
+
 def standard_splits(
     source: NewsSource,
     cache_dir: str | Path,
@@ -240,10 +249,7 @@ def standard_splits(
 ) -> dict[str, LabelledTexts]:
     """Stratified train/validation/test, made once per source content and reused by every
     model, so every model's result carries identical split fingerprints."""
-    source.check_trainable()
-    full = deduplicated(load_news(source))
-    check_splittable(full, f"Give a larger file, or check {source.flag('label-map')} and "
-                           f"{source.flag('label-column')}.")
+    full = splittable_news(source)
     recipe = {"source_fingerprint": full.fingerprint, "seed": seed, "fractions": list(fractions),
               "deduplication": DEDUPLICATION}
     key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:12]

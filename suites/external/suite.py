@@ -88,6 +88,15 @@ def check_news_head(classifier: Any, where: str) -> None:
         )
 
 
+def _require_sets(config: ExternalConfig) -> None:
+    if not config.sets:
+        raise DataError(
+            "external suite: no external sets given; pass --external PATH (with "
+            "--external-text-columns/--external-label-column/--external-label-map or "
+            "--external-label real|fake)"
+        )
+
+
 class ExternalSuite(Suite):
     name = "external"
     description = "external generalization: fine-tuned models on unseen news sets, gap vs in-domain"
@@ -99,18 +108,14 @@ class ExternalSuite(Suite):
         return ExternalConfig(threads=threads)
 
     def preflight(self, config: ExternalConfig) -> None:
-        from suites.data.news import check_source
+        from suites.data.news import check_source, load_news
 
-        if not config.sets:
-            raise DataError(
-                "external suite: no external sets given; pass --external PATH (with "
-                "--external-text-columns/--external-label-column/--external-label-map or "
-                "--external-label real|fake)"
-            )
+        _require_sets(config)
         one_class = all(source.fixed_label for source in config.news_sets())
         config.check_budget(1 if one_class else len(NEWS_LABELS), "the external sets")
         for source in config.news_sets():
             check_source(source)
+            load_news(source)  # unknown labels, empty text: found before any job
 
     def run(self, meta: ModelMeta, config: ExternalConfig, progress: Progress) -> SuiteOutput:
         from suites.accuracy.scoring import backend_deltas, evaluate_split
@@ -118,7 +123,7 @@ class ExternalSuite(Suite):
         from suites.runtime import accuracy_runtime, configure_torch
 
         configure_torch(config)
-        self.preflight(config)
+        _require_sets(config)  # the data itself is checked as each set is read below
         classifier, record, weights, directory = find_classifier(meta, config)
         check_news_head(classifier, directory)
         in_domain = (record.get("test") or {}).get("accuracy")

@@ -100,13 +100,17 @@ class WelfakeSuite(Suite):
         return WelfakeConfig(threads=threads)
 
     def preflight(self, config: WelfakeConfig) -> None:
-        from suites.data.news import check_source
+        """A local file is read whole (seconds): one class, too few rows or bad labels stop
+        the run here, not inside a job."""
+        from suites.data.news import check_source, splittable_news
 
         source = config.source()
         source.check_trainable()
         config.check_budget(len(NEWS_LABELS), f"news set {source.name!r} "
                                               f"({source.path or 'hub copy'})")
         check_source(source)
+        if source.path is not None:
+            splittable_news(source)
 
     def run(self, meta: ModelMeta, config: WelfakeConfig, progress: Progress) -> SuiteOutput:
         from suites.accuracy.models import save_finetuned

@@ -158,6 +158,10 @@ def test_training_data_errors_are_caught_before_any_job(tmp_path, capsys):
     assert "every row would be 'fake'" in capsys.readouterr().err
     assert main([*base, "--max-train-samples", "3"]) == 2
     assert "--max-train-samples 3 is too small" in capsys.readouterr().err
+    few = write_news_csv(tmp_path / "five.csv", 5)
+    assert main([*base[:5], "--welfake", str(few), *base[7:]]) == 2
+    err = capsys.readouterr().err
+    assert str(few) in err and "at least 10 rows of each class" in err
     assert main(["run", "--models", "tfidf-logreg", "--suites", "welfake", "--welfake",
                  str(tmp_path), "--results-dir", str(tmp_path / "r")]) == 2
     assert "is a directory, not a file" in capsys.readouterr().err

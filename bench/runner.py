@@ -163,7 +163,7 @@ def run_job(
     lock: dict = {}
     try:
         with machine_lock(exclusive=get_suite(spec.suite).needs_quiet_machine) as lock, \
-                store.scratch(spec.job_id) as scratch:
+                store.scratch() as scratch:
             result = _run_locked(spec, store, on_progress, lock.fd, scratch, started, t0)
     except Interrupted as exc:
         error = ErrorRecord("interrupted", f"bench got {exc.signal_name} while this job ran; "

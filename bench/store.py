@@ -132,12 +132,14 @@ class RunStore:
 
     # --- scratch space: TMPDIR of each job's processes, removed after the job -------------
     @contextlib.contextmanager
-    def scratch(self, job_id: str) -> Iterator[Path]:
+    def scratch(self) -> Iterator[Path]:
         """A fresh directory for one job attempt, removed afterwards whatever happened; one
         left by a killed run is removed by the next run's :meth:`sweep_scratch`."""
         root = self.root / SCRATCH_DIR
         root.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{job_id[:48]}-", dir=root))
+        # Short: sockets made under a TMPDIR (multiprocessing's pymp-*/listener-*) must fit
+        # the 108-byte limit of a unix socket path.
+        path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
         try:
             yield path
         finally:

@@ -47,7 +47,6 @@ class RunReport:
     completed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-    interrupted: str | None = None  # the job an interrupt stopped
 
     @property
     def ok(self) -> bool:
@@ -313,7 +312,7 @@ def execute(
                 try:
                     result = run_job(spec, store, on_progress=bar.set_postfix_str, shard=shard)
                 except Interrupted as exc:
-                    report.interrupted = exc.during = spec.job_id
+                    exc.during = spec.job_id  # for the one-line message
                     raise
                 if result.status == "ok":
                     report.completed.append(spec.job_id)

@@ -72,6 +72,9 @@ def _md(frame: pd.DataFrame) -> str:
                                                                          missingval="")
 
 
+DISTURBED_COLUMN = "disturbed timings"
+
+
 def summary_table(results: list[JobResult]) -> pd.DataFrame:
     """Cost in one row per model: size, FLOPs, latency, memory, and speed-up vs BERT-base."""
     ok = [r for r in results if r.status == "ok"]
@@ -112,10 +115,15 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
             row[column] = best.get(name, {}).get(column)
         for column in ACCURACY_COLUMNS:
             row[column] = accuracy.get(name, {}).get(column)
+        # A timing the machine disturbed even after repeats is shown, never passed as clean.
+        row[DISTURBED_COLUMN] = ", ".join(
+            f"b{b}/s{q}" for b, q in SUMMARY_POINTS
+            if latency.get(name, {}).get((b, q), {}).get("disturbed")) or None
         rows.append(row)
     frame = pd.DataFrame(rows)
     if not frame.empty:  # columns nobody filled are left out
-        frame = frame.drop(columns=[c for c in (*BEST_COLUMNS, *ACCURACY_COLUMNS)
+        frame = frame.drop(columns=[c for c in (*BEST_COLUMNS, *ACCURACY_COLUMNS,
+                                                DISTURBED_COLUMN)
                                     if frame[c].isna().all()])
     if not frame.empty and frame["params (M)"].notna().any():
         frame = frame.sort_values("params (M)", kind="stable")

@@ -66,6 +66,7 @@ class LatencySuite(Suite):
         from suites.backends import REFERENCE, get_backend
         from suites.backends.parity import check_parity
         from suites.inputs import synthetic_batch
+        from suites.latency.disturbance import measure_undisturbed
         from suites.latency.roofline import peaks_for_job
         from suites.latency.tracker import time_calls
         from suites.runtime import (
@@ -103,15 +104,20 @@ class LatencySuite(Suite):
                                          config.seed)
                 first = time_calls(lambda inputs=inputs: prepared.call(inputs), warmup=0,
                                    min_repeats=1, min_time_s=0.0, max_repeats=1)[0]
-                samples = time_calls(
-                    lambda inputs=inputs: prepared.call(inputs),
-                    warmup=config.warmup, min_repeats=config.min_repeats,
-                    min_time_s=config.min_time_s, max_repeats=config.max_repeats,
+                samples, machine = measure_undisturbed(
+                    lambda inputs=inputs: time_calls(
+                        lambda: prepared.call(inputs),
+                        warmup=config.warmup, min_repeats=config.min_repeats,
+                        min_time_s=config.min_time_s, max_repeats=config.max_repeats),
+                    on_retry=lambda a, p=(batch_size, seq_len): progress(
+                        f"b{p[0]}/s{p[1]}: machine busy ({a.other_cpu_cores} cores other, "
+                        f"{a.steal_cores} steal), timing again"),
                 )
                 stats = LatencyStats.from_samples(batch_size, seq_len, samples, config.warmup)
                 points.append({
                     **stats.to_dict(), "first_call_ms": round(first * 1e3, 3),
                     **roofline_fields(flops[(batch_size, seq_len)], stats.p50_ms, peak),
+                    "disturbed": machine["disturbed"], "machine": machine,
                 })
         finally:
             prepared.close()
@@ -139,6 +145,7 @@ class LatencySuite(Suite):
         import sklearn
 
         from suites.inputs import synthetic_texts
+        from suites.latency.disturbance import measure_undisturbed
         from suites.latency.tfidf_target import fitted_baseline
         from suites.latency.tracker import time_calls
 
@@ -147,14 +154,16 @@ class LatencySuite(Suite):
         for batch_size, seq_len in config.points():
             progress(f"{meta.name} latency b{batch_size}/s{seq_len}")
             texts = synthetic_texts(batch_size, seq_len, config.seed)
-            samples = time_calls(
-                lambda texts=texts: classifier.predict_proba(texts),
-                warmup=config.warmup, min_repeats=config.min_repeats,
-                min_time_s=config.min_time_s, max_repeats=config.max_repeats,
-            )
-            points.append(
-                LatencyStats.from_samples(batch_size, seq_len, samples, config.warmup).to_dict()
-            )
+            samples, machine = measure_undisturbed(
+                lambda texts=texts: time_calls(
+                    lambda: classifier.predict_proba(texts),
+                    warmup=config.warmup, min_repeats=config.min_repeats,
+                    min_time_s=config.min_time_s, max_repeats=config.max_repeats))
+            points.append({
+                **LatencyStats.from_samples(batch_size, seq_len, samples,
+                                            config.warmup).to_dict(),
+                "disturbed": machine["disturbed"], "machine": machine,
+            })
         runtime = {"backend": f"scikit-learn {sklearn.__version__}", "dtype": "float64",
                    "intra_op_threads": 1, "inter_op_threads": 1,
                    "inputs": "synthetic texts, seq_len pseudo-words each"}
@@ -171,7 +180,8 @@ class LatencySuite(Suite):
             for point in result.metrics["points"]:
                 point = dict(point)
                 extra = {k: point.pop(k, None) for k in
-                         ("first_call_ms", "flops", "achieved_gflops", "pct_of_peak")}
+                         ("first_call_ms", "flops", "achieved_gflops", "pct_of_peak",
+                          "disturbed", "machine")}
                 stats = LatencyStats.from_dict(point)
                 row = {"model": model_label(result),
                        "backend": result.metrics.get("backend") or result.runtime.get("backend"),
@@ -179,5 +189,9 @@ class LatencySuite(Suite):
                 if extra["achieved_gflops"] is not None:
                     row["GFLOP/s"] = extra["achieved_gflops"]
                     row["% peak"] = extra["pct_of_peak"]
+                if extra["disturbed"]:
+                    machine = extra["machine"]
+                    row["disturbed"] = (f"yes: {machine['other_cpu_cores']} cores other, "
+                                        f"{machine['steal_cores']} steal")
                 rows.append(row)
         return pd.DataFrame(rows)

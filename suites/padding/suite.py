@@ -85,6 +85,7 @@ def measure_set(prepared: Any, tokenizer: Any, texts: list[str], pairs: list[str
                 fixed_length: int, config: PaddingConfig) -> dict[str, Any]:
     import torch
 
+    from suites.latency.disturbance import measure_undisturbed
     from suites.padding.strategies import STRATEGIES, StrategyTiming, batch_plan, length_summary
 
     encoded = tokenizer(texts, pairs, truncation=True, max_length=fixed_length)
@@ -99,17 +100,22 @@ def measure_set(prepared: Any, tokenizer: Any, texts: list[str], pairs: list[str
             mask[k, :lengths[i]] = 1
         return {"input_ids": out, "attention_mask": mask}
 
-    timings = {}
+    timings, machines = {}, {}
     for strategy in STRATEGIES:
         plan = [batch(rows, width) for rows, width in
                 batch_plan(lengths, config.batch_size, strategy, fixed_length)]
         prepared.call(plan[0])  # warm-up (first-shape costs are not padding's)
-        best = float("inf")
-        for _ in range(config.repeats):
-            started = time.perf_counter()
-            for b in plan:
-                prepared.call(b)
-            best = min(best, time.perf_counter() - started)
+
+        def best_of_repeats(plan=plan) -> float:
+            best = float("inf")
+            for _ in range(config.repeats):
+                started = time.perf_counter()
+                for b in plan:
+                    prepared.call(b)
+                best = min(best, time.perf_counter() - started)
+            return best
+
+        best, machines[strategy] = measure_undisturbed(best_of_repeats)
         computed = sum(int(b["input_ids"].numel()) for b in plan)
         timings[strategy] = StrategyTiming(
             strategy=strategy, batches=len(plan), total_s=round(best, 4),
@@ -119,7 +125,8 @@ def measure_set(prepared: Any, tokenizer: Any, texts: list[str], pairs: list[str
     fixed = timings["fixed"].total_s
     return {
         "lengths": length_summary(lengths, fixed_length), "fixed_length": fixed_length,
-        "strategies": {k: {**v.to_dict(), "speedup_vs_fixed": round(fixed / v.total_s, 3)}
+        "strategies": {k: {**v.to_dict(), "speedup_vs_fixed": round(fixed / v.total_s, 3),
+                           "disturbed": machines[k]["disturbed"], "machine": machines[k]}
                        for k, v in timings.items()},
     }
 
@@ -198,4 +205,6 @@ class PaddingSuite(Suite):
                     "pad % fixed": round(100 * st["fixed"]["pad_fraction"], 1),
                     "pad % bucketed": round(100 * st["bucketed"]["pad_fraction"], 1),
                 })
+                if disturbed := [k for k, v in st.items() if v.get("disturbed")]:
+                    rows[-1]["disturbed"] = ", ".join(disturbed)
         return pd.DataFrame(rows)

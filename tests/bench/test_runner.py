@@ -61,6 +61,9 @@ def test_latency_points_cover_the_grid_with_sane_statistics(tiny_run):
         assert reached_time or p["n"] == result.config["max_repeats"]
         assert 0 < p["min_ms"] <= p["p50_ms"] <= p["p90_ms"] <= p["p99_ms"] <= p["max_ms"]
         assert p["samples_per_s"] == pytest.approx(1e3 * p["batch_size"] / p["p50_ms"])
+        # the machine's activity during the timing is recorded with every point
+        assert p["machine"]["attempts"] >= 1 and p["disturbed"] == p["machine"]["disturbed"]
+        assert p["machine"]["other_cpu_cores"] >= 0 and p["machine"]["wall_s"] > 0
     assert result.runtime["attn_implementation"] == "sdpa"
 
 

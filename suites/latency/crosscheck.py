@@ -1,0 +1,132 @@
+"""An independent check of the suite's speed ratios: every model in one process, timed
+round-robin, one call per model per round, so that machine drift hits all of them alike.
+
+It shares no timing code with the latency suite (only the registry's declared configs), so a
+bias in the suite's loop, warm-up or process handling shows up as a disagreement::
+
+    python -m suites.latency.crosscheck --models mobilebert distilbert tinybert bert-base \\
+        --points 1x128 8x128 --rounds 20 --json crosscheck.json
+
+Ratios are ``reference p50 / model p50`` per round, summarised by their median with a 95%
+percentile-bootstrap interval over rounds. Random-init weights: cost does not depend on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _load(spec: str, seed: int) -> Any:
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    from models_registry import resolve_model_spec
+
+    meta = resolve_model_spec(spec)
+    torch.manual_seed(seed)
+    if meta.local_dir:
+        return meta.name, AutoModelForSequenceClassification.from_pretrained(
+            meta.local_dir, attn_implementation="sdpa").eval()
+    return meta.name, AutoModelForSequenceClassification.from_config(
+        meta.build_config(), attn_implementation="sdpa").eval()
+
+
+def _inputs(model: Any, batch: int, seq: int, seed: int) -> dict[str, Any]:
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    ids = torch.randint(0, model.config.vocab_size, (batch, seq), generator=generator)
+    return {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+
+
+def _bootstrap_ci(values: list[float], seed: int, n: int = 2000) -> tuple[float, float]:
+    rng = random.Random(seed)
+    medians = sorted(statistics.median(rng.choices(values, k=len(values))) for _ in range(n))
+    return medians[int(0.025 * n)], medians[int(0.975 * n) - 1]
+
+
+def crosscheck(models: list[str], points: list[tuple[int, int]], *, rounds: int, warmup: int,
+               threads: int, reference: str, seed: int = 0) -> dict[str, Any]:
+    import torch
+
+    torch.set_num_threads(threads)
+    loaded = dict(_load(spec, seed) for spec in models)
+    if reference not in loaded:
+        raise SystemExit(f"the reference {reference!r} must be among --models")
+    out: dict[str, Any] = {"threads": threads, "rounds": rounds, "warmup": warmup,
+                           "reference": reference, "points": []}
+    order = list(loaded)
+    with torch.inference_mode():
+        for batch, seq in points:
+            inputs = {name: _inputs(m, batch, seq, seed) for name, m in loaded.items()}
+            for name, model in loaded.items():
+                for _ in range(warmup):
+                    model(**inputs[name])
+            per_round: dict[str, list[float]] = {name: [] for name in loaded}
+            for r in range(rounds):
+                for name in order[r % len(order):] + order[:r % len(order)]:  # rotate starts
+                    t0 = time.perf_counter()
+                    loaded[name](**inputs[name])
+                    per_round[name].append((time.perf_counter() - t0) * 1e3)
+            for name, times in per_round.items():
+                ratios = [ref / mine for ref, mine in zip(per_round[reference], times,
+                                                          strict=True)]
+                low, high = _bootstrap_ci(ratios, seed)
+                out["points"].append({
+                    "model": name, "batch_size": batch, "seq_len": seq,
+                    "p50_ms": round(statistics.median(times), 3),
+                    "ratio_vs_reference": round(statistics.median(ratios), 3),
+                    "ratio_ci95": [round(low, 3), round(high, 3)],
+                    "round_ms": [round(t, 3) for t in times],
+                })
+    return out
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [f"| model | point | p50 ms | × vs {result['reference']} (95% CI) |",
+             "|---|---|---:|---|"]
+    for p in result["points"]:
+        low, high = p["ratio_ci95"]
+        lines.append(f"| {p['model']} | b{p['batch_size']}/s{p['seq_len']} | {p['p50_ms']:.2f} "
+                     f"| {p['ratio_vs_reference']:.2f} ({low:.2f}–{high:.2f}) |")
+    return "\n".join(lines)
+
+
+def _point(text: str) -> tuple[int, int]:
+    batch, _, seq = text.partition("x")
+    if not (batch.isdigit() and seq.isdigit() and int(batch) > 0 and int(seq) > 0):
+        raise argparse.ArgumentTypeError(f"{text!r}: write a point as BATCHxSEQ, e.g. 8x128")
+    return int(batch), int(seq)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+",
+                        default=["mobilebert", "distilbert", "tinybert", "bert-base"])
+    parser.add_argument("--reference", default="bert-base")
+    parser.add_argument("--points", nargs="+", type=_point, default=[(1, 128), (8, 128)])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    if args.rounds < 2 or args.warmup < 0 or args.threads < 1:
+        parser.error("--rounds must be at least 2, --warmup at least 0, --threads at least 1")
+    result = crosscheck(args.models, args.points, rounds=args.rounds, warmup=args.warmup,
+                        threads=args.threads, reference=args.reference)
+    print(render(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

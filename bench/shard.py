@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.jobs import JobSpec
-from bench.result_schema import JobResult
+from bench.result_schema import JobResult, ResultSchemaError
 from bench.store import RunStore, read_run
 
 MACHINE_DEPENDENT = ("threads",)
@@ -123,7 +123,10 @@ def _write_merged(chosen: dict[str, tuple[JobResult, Path]], store: RunStore,
         report.hardware.add(result.hardware_fingerprint)
         if result.shard:
             report.shards.add(result.shard)
-        existing = store.load(job_id) if store.path_for(job_id).is_file() else None
+        try:
+            existing = store.load(job_id)
+        except (ResultSchemaError, OSError):
+            existing = None  # an unreadable file in the target is replaced
         if existing is not None and existing.to_dict() == result.to_dict():
             report.unchanged.append(job_id)
             continue

@@ -151,3 +151,19 @@ def test_each_suite_is_spread_over_the_shards():
         per_suite = Counter(job.suite for job in select_shard(jobs, i, 2))
         for suite, total in Counter(job.suite for job in jobs).items():
             assert abs(per_suite[suite] - total / 2) <= 1
+
+
+def test_merge_skips_unreadable_shard_files_and_replaces_one_in_the_target(tmp_path, capsys):
+    from bench.store import load_result
+
+    jobs = matrix()
+    _shard_results(RunStore(tmp_path, "a"), jobs[:2], "1/1")
+    (tmp_path / "runs" / "a" / "broken.json").write_text("[]", encoding="utf-8")
+    target = RunStore(tmp_path, "all")
+    target.dir.mkdir(parents=True)
+    first = jobs[0].job_id
+    target.path_for(first).write_text("null", encoding="utf-8")
+    report = merge_runs(["a"], "all", tmp_path)
+    assert sorted(report.written) == sorted(j.job_id for j in jobs[:2])
+    assert "broken.json" in capsys.readouterr().err
+    assert load_result(target.path_for(first)).run_id == "all"

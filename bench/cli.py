@@ -121,12 +121,17 @@ def accuracy_overrides(args: argparse.Namespace) -> dict:
 
 
 def preflight(jobs: list) -> list[str]:
-    """Every suite's missing data, found in seconds, before any job starts; and every job
-    whose declared architecture leaves it no point to measure."""
+    """Every suite's missing data, found in seconds, before any job starts; every ad-hoc hub
+    model that can be found nowhere; and every job whose declared architecture leaves it no
+    point to measure."""
+    from models_registry.weights import unbuildable
     from suites.data.errors import DataError
     from suites.runtime import NothingToMeasure, runnable_points
 
     problems, checked = [], set()
+    for meta in {spec.model.name: spec.model for spec in jobs}.values():
+        if reason := unbuildable(meta):
+            problems.append(f"{meta.name}: {reason}")
     for spec in jobs:
         points = [(1, s) for s in spec.config.get("seq_lens") or ()]
         if points and spec.model.config:

@@ -247,11 +247,24 @@ def resolve_weights(
     if allow_random_init and meta.config:
         return ResolvedWeights("random-init")
     needed = "weights" if not allow_random_init else "weights or an architecture config"
-    raise WeightsNotFoundError(
-        f"no {needed} for {meta.name!r} ({meta.hub_id or 'no hub id'}): no local directory "
-        f"given, not in the Hugging Face cache, and the hub was not used ({hub}). "
-        f"{hub_help(meta)}"
-    )
+    raise WeightsNotFoundError(_nowhere(meta, needed, hub))
+
+
+def _nowhere(meta: ModelMeta, needed: str, hub: str) -> str:
+    return (f"no {needed} for {meta.name!r} ({meta.hub_id or 'no hub id'}): no local directory "
+            f"given, not in the Hugging Face cache, and the hub was not used ({hub}). "
+            f"{hub_help(meta)}")
+
+
+def unbuildable(meta: ModelMeta, cache_dir: str | Path | None = None) -> str | None:
+    """Why an ad-hoc hub model (no declared architecture) cannot be built here at all, found
+    in seconds without downloading anything: for the launcher's checks before any job."""
+    if meta.config or meta.local_dir or meta.package or not meta.hub_id:
+        return None
+    if _from_hf_cache(meta, cache_dir) is not None:
+        return None
+    hub = hub_status()
+    return None if hub is None else _nowhere(meta, "weights or an architecture config", hub)
 
 
 def _from_package(package: str) -> ResolvedWeights | None:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -220,29 +223,40 @@ def _assert_names_the_way_out(message: str, endpoint: str) -> None:
     assert "local directory" in message
 
 
-def test_silent_hub_fails_a_hub_model_job_within_30_s(online, silent_listener, tmp_path,
-                                                      monkeypatch):
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from bench.store import iter_results
-
-    endpoint = f"http://{silent_listener}"
-    monkeypatch.setenv("HF_ENDPOINT", endpoint)
+def _bench_hub_model(results) -> tuple[subprocess.CompletedProcess, float]:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "bench", "run", "--models", "hf:prajjwal1/bert-tiny",
-         "--suites", "static", "--threads", "1", "--results-dir", str(tmp_path / "r"),
-         "--run-id", "silent", "--no-progress", "--no-leaderboard"],
+         "--suites", "static", "--threads", "1", "--results-dir", str(results),
+         "--run-id", "hub", "--no-progress", "--no-leaderboard"],
         cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
-    elapsed = time.monotonic() - started
+    return done, time.monotonic() - started
+
+
+def test_a_silent_hub_stops_a_hub_model_before_any_job(online, silent_listener, tmp_path,
+                                                       monkeypatch):
+    endpoint = f"http://{silent_listener}"
+    monkeypatch.setenv("HF_ENDPOINT", endpoint)
+    done, elapsed = _bench_hub_model(tmp_path / "r")
+    assert done.returncode == 2, done.stderr
+    assert elapsed < 15, elapsed
+    _assert_names_the_way_out(done.stderr, endpoint)
+    assert "did not answer" in done.stderr and "nothing was run" in done.stderr
+    assert not (tmp_path / "r" / "runs").exists()
+
+
+def test_a_hub_that_goes_silent_fails_the_job_within_30_s(online, answers_only_the_probe,
+                                                         tmp_path, monkeypatch):
+    from bench.store import iter_results
+
+    endpoint = f"http://{answers_only_the_probe}"
+    monkeypatch.setenv("HF_ENDPOINT", endpoint)
+    done, elapsed = _bench_hub_model(tmp_path / "r")
     assert done.returncode == 1, done.stderr
     assert elapsed <= 30, elapsed
     (result,) = iter_results(tmp_path / "r")
-    assert result.status == "failed"
+    assert result.status == "failed" and result.error.kind == "HubUnavailableError"
     _assert_names_the_way_out(result.error.message, endpoint)
-    assert "did not answer" in result.error.message
 
 
 def test_hub_calls_after_the_probe_are_bounded_too(online, answers_only_the_probe,

@@ -68,7 +68,7 @@ class LatencySuite(Suite):
         from suites.inputs import synthetic_batch
         from suites.latency.disturbance import measure_undisturbed
         from suites.latency.roofline import peaks_for_job
-        from suites.latency.tracker import time_calls
+        from suites.latency.tracker import time_calls, warm_up
         from suites.runtime import (
             configure_torch,
             load_for_job,
@@ -104,16 +104,18 @@ class LatencySuite(Suite):
                                          config.seed)
                 first = time_calls(lambda inputs=inputs: prepared.call(inputs), warmup=0,
                                    min_repeats=1, min_time_s=0.0, max_repeats=1)[0]
+                warm = warm_up(lambda inputs=inputs: prepared.call(inputs),
+                               min_calls=config.warmup)
                 samples, machine = measure_undisturbed(
                     lambda inputs=inputs: time_calls(
                         lambda: prepared.call(inputs),
-                        warmup=config.warmup, min_repeats=config.min_repeats,
+                        warmup=0, min_repeats=config.min_repeats,
                         min_time_s=config.min_time_s, max_repeats=config.max_repeats),
                     on_retry=lambda a, p=(batch_size, seq_len): progress(
                         f"b{p[0]}/s{p[1]}: machine busy ({a.other_cpu_cores} cores other, "
                         f"{a.steal_cores} steal), timing again"),
                 )
-                stats = LatencyStats.from_samples(batch_size, seq_len, samples, config.warmup)
+                stats = LatencyStats.from_samples(batch_size, seq_len, samples, len(warm))
                 points.append({
                     **stats.to_dict(), "first_call_ms": round(first * 1e3, 3),
                     **roofline_fields(flops[(batch_size, seq_len)], stats.p50_ms, peak),

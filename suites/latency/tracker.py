@@ -31,6 +31,36 @@ def time_calls(
     return samples
 
 
+# Warm-up ends when the last WARMUP_WINDOW calls agree within WARMUP_TOLERANCE of their
+# median (caches, allocator and thread pools have settled), or once at least the configured
+# calls took WARMUP_MAX_S in all (a slow point is steady after its first call or two).
+WARMUP_WINDOW = 3
+WARMUP_TOLERANCE = 0.05
+WARMUP_MAX_S = 2.0
+WARMUP_MAX_CALLS = 50
+
+
+def warm_up(fn: Callable[[], object], *, min_calls: int) -> list[float]:
+    """Seconds of each warm-up call: at least ``min_calls``, then until the timing is
+    stable (see ``WARMUP_*``), never past ``WARMUP_MAX_CALLS``."""
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < WARMUP_MAX_CALLS:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+        if len(times) < min_calls:
+            continue
+        last = times[-WARMUP_WINDOW:]
+        if len(last) == WARMUP_WINDOW:
+            middle = float(np.median(last))
+            if all(abs(t - middle) <= WARMUP_TOLERANCE * middle for t in last):
+                break
+        if time.perf_counter() - started >= WARMUP_MAX_S:
+            break
+    return times
+
+
 @dataclass(frozen=True)
 class LatencyStats:
     """One (batch, seq) point. Throughput figures derive from the median, not the mean."""

@@ -48,3 +48,36 @@ def test_presets_are_the_documented_grids():
     assert full.batch_sizes == (1, 2, 4, 8, 16, 32) and full.seq_lens == (64, 128, 256, 512)
     tuned = suite.configure("quick", 3, {"batch_sizes": (2,), "weights": None})
     assert tuned.batch_sizes == (2,) and tuned.threads == 3 and tuned.weights == "auto"
+
+
+class _FakeClock:
+    """perf_counter for warm_up: each call of ``fn`` advances it by the next duration."""
+
+    def __init__(self, durations):
+        self.now, self.durations = 0.0, iter(durations)
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def call(self) -> None:
+        self.now += next(self.durations)
+
+
+def _warm(monkeypatch, durations, min_calls):
+    from suites.latency import tracker
+
+    clock = _FakeClock(durations)
+    monkeypatch.setattr(tracker, "time", clock)
+    return tracker.warm_up(clock.call, min_calls=min_calls)
+
+
+def test_warm_up_runs_until_the_last_calls_agree(monkeypatch):
+    times = _warm(monkeypatch, [0.09, 0.05, 0.030, 0.0101, 0.0100, 0.0099, 0.01, 0.01],
+                  min_calls=1)
+    assert times == pytest.approx([0.09, 0.05, 0.030, 0.0101, 0.0100, 0.0099])  # settled
+
+
+def test_warm_up_honours_the_minimum_and_stops_slow_points_early(monkeypatch):
+    assert len(_warm(monkeypatch, [0.01] * 10, min_calls=5)) == 5
+    slow = _warm(monkeypatch, [1.5, 0.9, 1.2, 1.0], min_calls=1)
+    assert slow == pytest.approx([1.5, 0.9])  # 2.4 s: past WARMUP_MAX_S, steady enough

@@ -365,7 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = sub.add_parser("compare", help="per-metric deltas between two runs, beyond the "
                              "noise; --fail-on makes it a CI regression gate")
-    compare.add_argument("run_a", metavar="RUN_A", help="baseline: run id or run directory")
+    compare.add_argument("run_a", metavar="RUN_A", help="baseline: run id or run directory; "
+                         "several comma-separated (A1,A2,A3) pool their timings, and a change "
+                         "must exceed their between-run spread to count")
     compare.add_argument("run_b", metavar="RUN_B", help="candidate: run id or run directory")
     compare.add_argument("--results-dir", type=Path, default=Path("results"))
     compare.add_argument("--fail-on", nargs="+", metavar="METRIC=THRESHOLD",

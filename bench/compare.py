@@ -59,6 +59,9 @@ class Delta:
     method: str
     significant: bool
     cross_hardware: bool = False
+    # Between-run spread of the baseline (max - min of its runs' values, % of their median)
+    # when several baseline runs were given: a change inside it is not significant.
+    noise_pct: float | None = None
 
     @property
     def regression(self) -> bool:
@@ -83,6 +86,7 @@ class Delta:
             "point": self.where, "unit": self.unit, "A": _fmt(self.a), "B": _fmt(self.b),
             "change": f"{self.change:+.2f} {unit}",
             "95% CI": ci, "p": "" if self.p_value is None else f"{self.p_value:.3g}",
+            "noise": "" if self.noise_pct is None else f"±{self.noise_pct:.2f} %",
             "verdict": self.verdict,
         }
 
@@ -137,12 +141,16 @@ def compare_accuracy(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEED
 
 
 def load_run(spec: str | Path, results_dir: Path) -> list[JobResult]:
-    """A run by id (``<results_dir>/runs/<id>``) or by directory; ok results only."""
-    try:
-        _, found = read_run(spec, results_dir)
-    except ValueError as exc:
-        raise CompareError(str(exc)) from None
-    return [r for _, r in found if r.status == "ok"]
+    """A run by id (``<results_dir>/runs/<id>``) or by directory; ok results only. Several
+    runs, comma-separated, are read together (a baseline of repeated runs)."""
+    results = []
+    for one in str(spec).split(","):
+        try:
+            _, found = read_run(one.strip(), results_dir)
+        except ValueError as exc:
+            raise CompareError(str(exc)) from None
+        results += [r for _, r in found if r.status == "ok"]
+    return results
 
 
 def _points(results: list[JobResult], suite: str) -> dict[tuple, tuple[dict, JobResult]]:
@@ -191,15 +199,29 @@ def _describe(results: list[JobResult]) -> str:
     return f"run {', '.join(runs)} (code {', '.join(shas)}; hardware {', '.join(fps)})"
 
 
+def between_run_noise(values: list[float]) -> float | None:
+    """The baseline runs' spread at one point: (max - min) / median, in %; None for one run."""
+    if len(values) < 2:
+        return None
+    return float(100 * (max(values) - min(values)) / np.median(values))
+
+
 def compare_runs(a: list[JobResult], b: list[JobResult], *,
                  allow_hardware_mismatch: bool = False) -> Comparison:
+    """B against the baseline A. When A holds several runs (``bench compare A1,A2,A3 B``),
+    latency samples are pooled over them and a change must also exceed their between-run
+    spread at that point to count: the gate then does not fire on run-to-run drift."""
     deltas: list[Delta] = []
     notices: list[str] = []
     refused: list[str] = []
+    baselines: dict[str, list[JobResult]] = defaultdict(list)
+    for r in a:
+        baselines[r.run_id].append(r)
     for suite in HARDWARE_BOUND:
         pa, pb = _points(a, suite), _points(b, suite)
+        per_run = [_points(rs, suite) for rs in baselines.values()]
         for key in sorted(pa.keys() & pb.keys(), key=str):
-            (point_a, ra), (point_b, rb) = pa[key], pb[key]
+            (_, ra), (point_b, rb) = pa[key], pb[key]
             model, backend, _, batch, seq = key
             where = f"b{batch}/s{seq}"
             cross = ra.hardware_fingerprint != rb.hardware_fingerprint
@@ -207,20 +229,29 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
                 refused.append(f"{suite} {model}/{backend} {where}: hardware "
                                f"{ra.hardware_fingerprint} vs {rb.hardware_fingerprint}")
                 continue
+            runs_a = [points[key][0] for points in per_run if key in points]
             if suite == "latency":
-                change, ci, p = compare_samples(point_a["samples_ms"], point_b["samples_ms"])
-                significant = p < ALPHA and (ci[0] > 0 or ci[1] < 0)
+                noise = between_run_noise([p["p50_ms"] for p in runs_a])
+                pooled = [s for p in runs_a for s in p["samples_ms"]]
+                change, ci, p = compare_samples(pooled, point_b["samples_ms"])
+                significant = (p < ALPHA and (ci[0] > 0 or ci[1] < 0)
+                               and (noise is None or abs(change) > noise))
+                method = "Mann-Whitney U + bootstrap CI of the median ratio"
+                if noise is not None:
+                    method += f", beyond the spread of {len(runs_a)} baseline runs"
                 deltas.append(Delta("latency", model, backend, where, "p50 ms",
-                                    point_a["p50_ms"], point_b["p50_ms"], change, ci, p,
-                                    "Mann-Whitney U + bootstrap CI of the median ratio",
-                                    significant, cross))
+                                    float(np.median(pooled)), point_b["p50_ms"], change, ci, p,
+                                    method, significant, cross, noise))
             else:
-                va, vb = point_a["peak_forward_mib"], point_b["peak_forward_mib"]
+                noise = between_run_noise([p["peak_forward_mib"] for p in runs_a])
+                va = float(np.median([p["peak_forward_mib"] for p in runs_a]))
+                vb = point_b["peak_forward_mib"]
                 change = 100 * (vb / va - 1)
+                floor = max(MEMORY_NOISE_PCT, noise or 0.0)
                 deltas.append(Delta("memory", model, backend, where, "peak MiB", va, vb,
                                     change, None, None,
-                                    f"single measurement, {MEMORY_NOISE_PCT:g}% floor",
-                                    abs(change) > MEMORY_NOISE_PCT, cross))
+                                    f"single measurement, {floor:.3g}% floor",
+                                    abs(change) > floor, cross, noise))
     sa, sb = _scores(a), _scores(b)
     for model, label in sorted(sa.keys() & sb.keys()):
         change, ci, p, method = compare_accuracy(sa[(model, label)], sb[(model, label)])

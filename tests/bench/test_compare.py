@@ -141,3 +141,27 @@ def test_json_report(tmp_path):
     report = json.loads(out.read_text())
     latency = [d for d in report["deltas"] if d["metric"] == "latency"]
     assert len(latency) == 2 and all(d["regression"] for d in latency)
+
+
+def test_several_baseline_runs_set_a_noise_floor_the_gate_respects(tmp_path, capsys):
+    # Three baseline runs that drift by ±12% between themselves, as this VM does.
+    for run_id, latency, seed in (("a1", 100.0, 11), ("a2", 112.0, 12), ("a3", 90.0, 13)):
+        write_run(tmp_path, run_id, latency=latency, seed=seed)
+    write_run(tmp_path, "drift", latency=110.0, seed=14)  # inside the baseline's spread
+    write_run(tmp_path, "slow", latency=150.0, seed=15)  # well beyond it
+    args = ["--results-dir", str(tmp_path), "--fail-on", "latency=5%"]
+
+    assert main(["compare", "a1", "drift", *args]) == 1  # one baseline: drift looks real
+    capsys.readouterr()
+    assert main(["compare", "a1,a2,a3", "drift", *args]) == 0
+    out = capsys.readouterr().out
+    assert "±" in out and "run a1, a2, a3" in out and "gate (latency > 5%): pass" in out
+    assert main(["compare", "a1,a2,a3", "slow", *args]) == 1
+
+    from bench.compare import between_run_noise, load_run
+
+    comparison = compare_runs(load_run("a1,a2,a3", tmp_path), load_run("drift", tmp_path))
+    latency = [d for d in comparison.deltas if d.metric == "latency"]
+    assert all(d.noise_pct == pytest.approx(between_run_noise([100.0, 112.0, 90.0]), rel=0.05)
+               for d in latency)
+    assert between_run_noise([100.0]) is None

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import psutil
 
+# Every package whose version can change a number this suite stores: the model runtime
+# and its backends (onnxruntime, onnx), the accuracy stack (scikit-learn, scipy, datasets,
+# accelerate), and what draws or times (matplotlib, pytest-benchmark).
 PACKAGES = (
     "torch", "transformers", "huggingface_hub", "safetensors", "tokenizers", "numpy",
-    "pandas", "psutil", "pytest-benchmark", "compact-encoder-bench",
+    "pandas", "psutil", "pytest-benchmark", "onnxruntime", "onnx", "scikit-learn", "scipy",
+    "datasets", "accelerate", "matplotlib", "compact-encoder-bench",
 )
 # CPU features that change which kernels torch picks: part of the hardware fingerprint.
 ISA_FLAGS = ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_int8", "fma")

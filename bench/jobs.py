@@ -15,7 +15,8 @@ from models_registry.meta import ModelMeta
 from suites import get_suite
 from suites.base import Mode
 
-# A new torch or transformers changes the kernels measured: such results no longer count.
+# A new torch or transformers changes the kernels measured: such results no longer count
+# (``JobSpec.key_packages`` adds the runtimes of the job's own backend).
 KEY_PACKAGES = ("torch", "transformers")
 
 
@@ -34,11 +35,24 @@ class JobSpec:
                 "model": self.model.to_dict(),
                 "suite": self.suite,
                 "config": self.config,
-                "versions": {p: versions.get(p) for p in KEY_PACKAGES},
+                "versions": {p: versions.get(p) for p in self.key_packages},
             },
             sort_keys=True,
         )
         return hashlib.sha256(blob.encode()).hexdigest()
+
+    @property
+    def key_packages(self) -> tuple[str, ...]:
+        """torch and transformers for every job, plus the runtimes this job's numbers come
+        from: its backend's (and the re-scoring backends') packages, scikit-learn for the
+        TF-IDF baseline. An upgrade of any of them makes the stored result stale."""
+        from suites.backends import BACKENDS
+
+        names = [self.config.get("backend"), *(self.config.get("compare_backends") or ())]
+        extra = [p for n in names if n in BACKENDS for p in BACKENDS[n].requires]
+        if self.model.framework == "sklearn":
+            extra.append("scikit-learn")
+        return tuple(dict.fromkeys([*KEY_PACKAGES, *extra]))
 
     @property
     def job_id(self) -> str:

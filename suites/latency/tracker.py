@@ -36,7 +36,7 @@ def time_calls(
 # calls took WARMUP_MAX_S in all (a slow point is steady after its first call or two).
 WARMUP_WINDOW = 3
 WARMUP_TOLERANCE = 0.05
-WARMUP_MAX_S = 2.0
+WARMUP_MAX_S = 1.0
 WARMUP_MAX_CALLS = 50
 
 

@@ -175,9 +175,9 @@ def deduplicated(data: LabelledTexts) -> LabelledTexts:
         repeats += len(rows) - 1
     if repeats == 0 and conflicting == 0:
         return data
-    out = data.subset(sorted(keep)) if keep else data
     if not keep:
         raise DataError(f"{data.source}: every text carries both labels; nothing is left")
+    out = data.subset(sorted(keep))
     out.notes.update(deduplication=DEDUPLICATION, dropped_duplicate_rows=repeats,
                      dropped_conflicting_label_rows=conflicting)
     return out

@@ -1,8 +1,9 @@
 """An independent check of the suite's speed ratios: every model in one process, timed
 round-robin, one call per model per round, so that machine drift hits all of them alike.
 
-It shares no timing code with the latency suite (only the registry's declared configs), so a
-bias in the suite's loop, warm-up or process handling shows up as a disagreement::
+It shares no timing code with the latency suite (only the registry's loading and the same
+synthetic inputs), so a bias in the suite's loop, warm-up or process handling shows up as a
+disagreement::
 
     python -m suites.latency.crosscheck --models mobilebert distilbert tinybert bert-base \\
         --points 1x128 8x128 --rounds 20 --json crosscheck.json
@@ -24,27 +25,17 @@ from pathlib import Path
 from typing import Any
 
 
-def _load(spec: str, seed: int) -> Any:
-    import torch
-    from transformers import AutoModelForSequenceClassification
-
+def _load(spec: str, seed: int) -> tuple[str, Any]:
+    """The model as the registry builds it: a local directory's weights, else random init
+    from the declared config (the registry's loading, not the suite's timing code)."""
     from models_registry import resolve_model_spec
+    from models_registry.loading import load_classifier
+    from models_registry.weights import resolve_weights
 
     meta = resolve_model_spec(spec)
-    torch.manual_seed(seed)
-    if meta.local_dir:
-        return meta.name, AutoModelForSequenceClassification.from_pretrained(
-            meta.local_dir, attn_implementation="sdpa").eval()
-    return meta.name, AutoModelForSequenceClassification.from_config(
-        meta.build_config(), attn_implementation="sdpa").eval()
-
-
-def _inputs(model: Any, batch: int, seq: int, seed: int) -> dict[str, Any]:
-    import torch
-
-    generator = torch.Generator().manual_seed(seed)
-    ids = torch.randint(0, model.config.vocab_size, (batch, seq), generator=generator)
-    return {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+    weights = resolve_weights(meta, allow_random_init=True,
+                              force_random_init=meta.local_dir is None)
+    return meta.name, load_classifier(meta, weights, seed=seed)
 
 
 def _bootstrap_ci(values: list[float], seed: int, n: int = 2000) -> tuple[float, float]:
@@ -57,6 +48,8 @@ def crosscheck(models: list[str], points: list[tuple[int, int]], *, rounds: int,
                threads: int, reference: str, seed: int = 0) -> dict[str, Any]:
     import torch
 
+    from suites.inputs import synthetic_batch  # the same inputs the suite times
+
     torch.set_num_threads(threads)
     loaded = dict(_load(spec, seed) for spec in models)
     if reference not in loaded:
@@ -66,7 +59,8 @@ def crosscheck(models: list[str], points: list[tuple[int, int]], *, rounds: int,
     order = list(loaded)
     with torch.inference_mode():
         for batch, seq in points:
-            inputs = {name: _inputs(m, batch, seq, seed) for name, m in loaded.items()}
+            inputs = {name: synthetic_batch(batch, seq, m.config.vocab_size, seed)
+                      for name, m in loaded.items()}
             for name, model in loaded.items():
                 for _ in range(warmup):
                     model(**inputs[name])

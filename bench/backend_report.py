@@ -8,8 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from bench.noise_report import ci_columns
 from bench.result_schema import JobResult
 from suites.backends import REFERENCE
+from suites.latency.ratios import speed_ratio
 
 BACKEND_POINT = (8, 128)  # the issue's target point: batch 8, 128 tokens
 
@@ -87,8 +89,8 @@ def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
             rows.append({
                 "model": model, "backend": name, "precision": r.metrics.get("precision"),
                 "p50 ms": round(p["p50_ms"], 2), "samples/s": round(p["samples_per_s"], 1),
-                f"× vs {REFERENCE}": (round(ref_point["p50_ms"] / p["p50_ms"], 2)
-                                     if ref_point else None),
+                **ci_columns(f"× vs {REFERENCE}",
+                             speed_ratio(ref_point, p) if ref_point else None),
                 "GFLOP/s": p.get("achieved_gflops"), "% peak": p.get("pct_of_peak"),
                 "convert s": r.metrics.get("prepare_s"),
                 "first call ms": p.get("first_call_ms"),
@@ -103,16 +105,17 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
     """Per model: the fastest backend that passed its gate, its speed-up and parity."""
     out = {}
     for model, by_backend in _latency_by_model(results).items():
-        ranked = [(p["p50_ms"] / ref["p50_ms"], name, r) for name, r in by_backend.items()
+        ranked = [(speed_ratio(ref, p), name, r) for name, r in by_backend.items()
                   if gate(r)[0] and (p := _point(r, *point))
                   and (ref := _reference_point(results, r, point))]
         if not ranked:
             continue
-        ratio, name, r = min(ranked, key=lambda t: t[0])
+        ratio, name, r = max(ranked, key=lambda t: t[0].value)
         agree, max_diff = _parity_figures(r.metrics.get("parity"))
         out[model] = {  # the reference, when it wins, agrees with itself exactly
             f"best backend b{point[0]}/s{point[1]}": name,
-            "best ×": round(1 / ratio, 2),
+            "best ×": round(ratio.value, 2),
+            "best × low": round(ratio.low, 2), "best × high": round(ratio.high, 2),
             "best agree %": 100.0 if agree is None else agree,
             "best max |Δlogit|": 0.0 if max_diff is None else max_diff,
         }

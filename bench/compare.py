@@ -3,7 +3,9 @@
 - **Latency**: every timed call is stored, so the two *distributions* are compared: a
   two-sided Mann–Whitney U test, and a seeded percentile-bootstrap 95% CI of the ratio of
   medians (B / A). A change counts only when both say so (p < 0.05 and the CI excludes 1),
-  the rule asv uses (a factor *and* a significant difference).
+  the rule asv uses (a factor *and* a significant difference). It must also exceed the
+  noise floor: the runs' own round-to-round noise, and the spread of several baseline runs
+  when given (``bench compare A1,A2,A3 B``).
 - **Accuracy**: on the very same rows (same data fingerprint, per-row predictions stored) a
   paired bootstrap CI of the difference and the exact McNemar test; otherwise an unpaired
   95% CI of the difference of two proportions. A change counts when the CI excludes 0.
@@ -59,8 +61,9 @@ class Delta:
     method: str
     significant: bool
     cross_hardware: bool = False
-    # Between-run spread of the baseline (max - min of its runs' values, % of their median)
-    # when several baseline runs were given: a change inside it is not significant.
+    # The noise floor a change must exceed, in %: the larger of the runs' own round-to-round
+    # noise (``within_run_noise``) and, when several baseline runs were given, their spread
+    # (max - min of their values, % of their median).
     noise_pct: float | None = None
 
     @property
@@ -206,6 +209,18 @@ def between_run_noise(values: list[float]) -> float | None:
     return float(100 * (max(values) - min(values)) / np.median(values))
 
 
+def within_run_noise(baseline: list[dict[str, Any]], point: dict[str, Any]) -> float | None:
+    """What the runs' own rounds allow a p50 to move by chance, in %: each side's 95% CI
+    half-width across its rounds (``noise_pct``; the baseline's median over its runs),
+    combined as for a difference of two independent estimates. None when either side was
+    not timed in rounds."""
+    mine = point.get("noise_pct")
+    theirs = [p["noise_pct"] for p in baseline if p.get("noise_pct") is not None]
+    if mine is None or not theirs:
+        return None
+    return float(np.hypot(np.median(theirs), mine))
+
+
 def compare_runs(a: list[JobResult], b: list[JobResult], *,
                  allow_hardware_mismatch: bool = False) -> Comparison:
     """B against the baseline A. When A holds several runs (``bench compare A1,A2,A3 B``),
@@ -231,13 +246,17 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
                 continue
             runs_a = [points[key][0] for points in per_run if key in points]
             if suite == "latency":
-                noise = between_run_noise([p["p50_ms"] for p in runs_a])
+                between = between_run_noise([p["p50_ms"] for p in runs_a])
+                within = within_run_noise(runs_a, point_b)
+                noise = max((n for n in (between, within) if n is not None), default=None)
                 pooled = [s for p in runs_a for s in p["samples_ms"]]
                 change, ci, p = compare_samples(pooled, point_b["samples_ms"])
                 significant = (p < ALPHA and (ci[0] > 0 or ci[1] < 0)
                                and (noise is None or abs(change) > noise))
                 method = "Mann-Whitney U + bootstrap CI of the median ratio"
-                if noise is not None:
+                if within is not None:
+                    method += ", beyond the runs' own round-to-round noise"
+                if between is not None:
                     method += f", beyond the spread of {len(runs_a)} baseline runs"
                 deltas.append(Delta("latency", model, backend, where, "p50 ms",
                                     float(np.median(pooled)), point_b["p50_ms"], change, ci, p,

@@ -23,17 +23,20 @@ from bench.backend_report import (
     reference_points,
 )
 from bench.environment import describe_hardware
+from bench.noise_report import CI_BOUNDS, ci_columns, ratio_notes, with_ci
 from bench.plots import Plot, write_plots
 from bench.result_schema import JobResult
 from bench.store import atomic_write_text, iter_results
 from models_registry import REFERENCE_MODEL
 from suites import SUITES
 from suites.backends import REFERENCE as REFERENCE_BACKEND
+from suites.latency.ratios import speed_ratio
 
 SUMMARY_POINTS = ((1, 128), (8, 128))
 SUMMARY_MEMORY_POINT = (8, 512)
 ACCURACY_COLUMNS = ("in-domain acc %", "external acc %", "MNLI-m %", "MNLI-mm %")
 BEST_COLUMNS = ("best backend b8/s128", "best ×", "best agree %", "best max |Δlogit|")
+CI_COLUMNS = ("best ×",)  # besides the "× vs" columns, the ratios that carry a 95% CI
 
 
 def load_all(results_root: Path) -> list[JobResult]:
@@ -107,12 +110,15 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
         b, q = SUMMARY_MEMORY_POINT
         row[f"peak MiB b{b}/s{q}"] = _round(peak.get(name), 0)
         for b, q in SUMMARY_POINTS:
-            ref, mine = p50[(b, q)].get(REFERENCE_MODEL), p50[(b, q)].get(name)
-            row[f"× vs {REFERENCE_MODEL} b{b}/s{q}"] = (
-                round(ref / mine, 2) if ref and mine else None
-            )
+            ref = latency.get(REFERENCE_MODEL, {}).get((b, q))
+            mine = latency.get(name, {}).get((b, q))
+            row.update(ci_columns(f"× vs {REFERENCE_MODEL} b{b}/s{q}",
+                                  speed_ratio(ref, mine) if ref and mine else None))
         for column in BEST_COLUMNS:
             row[column] = best.get(name, {}).get(column)
+            if column in CI_COLUMNS:
+                for bound in CI_BOUNDS:
+                    row[f"{column} {bound}"] = best.get(name, {}).get(f"{column} {bound}")
         for column in ACCURACY_COLUMNS:
             row[column] = accuracy.get(name, {}).get(column)
         # A timing the machine disturbed even after repeats is shown, never passed as clean.
@@ -122,9 +128,9 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
         rows.append(row)
     frame = pd.DataFrame(rows)
     if not frame.empty:  # columns nobody filled are left out
-        frame = frame.drop(columns=[c for c in (*BEST_COLUMNS, *ACCURACY_COLUMNS,
-                                                DISTURBED_COLUMN)
-                                    if frame[c].isna().all()])
+        optional = (*BEST_COLUMNS, *(f"{c} {b}" for c in CI_COLUMNS for b in CI_BOUNDS),
+                    *ACCURACY_COLUMNS, DISTURBED_COLUMN)
+        frame = frame.drop(columns=[c for c in optional if frame[c].isna().all()])
     if not frame.empty and frame["params (M)"].notna().any():
         frame = frame.sort_values("params (M)", kind="stable")
     return frame
@@ -178,8 +184,9 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
             "",
             "### Summary",
             "",
-            _md(summary_table(rs)),
+            _md(with_ci(summary_table(rs))),
             "",
+            *ratio_notes(rs),
         ]
         figures = (plots or {}).get(key) or []
         if figures:
@@ -195,7 +202,8 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
         if not backends.empty:
             out += [f"### Backends at batch {BACKEND_POINT[0]}, {BACKEND_POINT[1]} tokens "
                     f"(speed-up vs fp32 eager {REFERENCE_BACKEND}; parity on a trained model "
-                    "of the family; a failed gate is never ranked)", "", _md(backends), ""]
+                    "of the family; a failed gate is never ranked)", "", _md(with_ci(backends)),
+                    ""]
         deltas = accuracy_delta_table(rs)
         if not deltas.empty:
             out += ["### Accuracy through each backend (real fine-tuned weights, same rows)", "",

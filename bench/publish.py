@@ -16,6 +16,7 @@ from typing import Any
 
 from bench.environment import describe_hardware
 from bench.leaderboard import load_all, sections, summary_table, write_leaderboard
+from bench.noise_report import noise_floor
 from bench.result_schema import JobResult
 from bench.store import SCRATCH_DIR, atomic_write_text, exclusive_file_lock
 from bench.verdicts import write_verdicts
@@ -64,6 +65,7 @@ def _section_record(key: str, results: list[JobResult]) -> dict[str, Any]:
                  "failed": sum(r.status != "ok" for r in results)},
         "rows": [{k: _plain(v) for k, v in row.items()}
                  for row in frame.to_dict(orient="records")],
+        "noise_floor": noise_floor(results),
     }
 
 

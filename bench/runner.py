@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from bench.environment import capture_environment, git_info
+from bench.groups import group_jobs
 from bench.interrupt import Interrupted
 from bench.jobs import JobSpec
 from bench.machine_lock import machine_lock
@@ -152,26 +154,50 @@ def run_job(
     spec: JobSpec, store: RunStore, on_progress: Callable[[str], None] | None = None,
     shard: str | None = None,
 ) -> JobResult:
-    """Run one job to a stored result, whatever happens to its process; timed suites run
-    with the machine to themselves among bench jobs (``bench.machine_lock``).
+    """Run one job to a stored result (:func:`run_group` of one)."""
+    return run_group([spec], store, on_progress, shard)[0]
 
-    An interrupt (``bench.interrupt.Interrupted``) kills the job, records it as
-    ``interrupted`` and propagates. Nothing but an ``ok`` result replaces an ``ok`` one.
+
+def run_group(
+    specs: list[JobSpec], store: RunStore, on_progress: Callable[[str], None] | None = None,
+    shard: str | None = None,
+) -> list[JobResult]:
+    """Run jobs of one suite to stored results, whatever happens to their process: one job
+    alone, or several that the suite runs together (``Suite.group_key``) in one worker.
+    Timed suites run with the machine to themselves among bench jobs
+    (``bench.machine_lock``).
+
+    A group whose worker crashes before writing its payloads is run again job by job, so a
+    job never fails for a neighbour. An interrupt (``bench.interrupt.Interrupted``) kills the
+    worker, records its jobs as ``interrupted`` and propagates. Nothing but an ``ok`` result
+    replaces an ``ok`` one.
     """
     started, t0 = _now(), time.monotonic()
     lock: dict = {}
     try:
-        with machine_lock(exclusive=get_suite(spec.suite).needs_quiet_machine) as lock, \
+        with machine_lock(exclusive=get_suite(specs[0].suite).needs_quiet_machine) as lock, \
                 store.scratch() as scratch:
-            result = _run_locked(spec, store, on_progress, lock.fd, scratch, started, t0)
+            results = _run_locked(specs, store, on_progress, lock.fd, scratch, started, t0)
     except Interrupted as exc:
-        error = ErrorRecord("interrupted", f"bench got {exc.signal_name} while this job ran; "
-                            "it was stopped and will run again on resume",
-                            _tail(store.log_path(spec.job_id)))
-        result = _make_result(spec, store, "interrupted", error, {}, started, t0)
-        _store(result, store, dict(lock), shard)
+        for spec in specs:
+            error = ErrorRecord("interrupted", f"bench got {exc.signal_name} while this job "
+                                "ran; it was stopped and will run again on resume",
+                                _tail(store.log_path(spec.job_id)))
+            _store(_make_result(spec, store, "interrupted", error, {}, started, t0), store,
+                   dict(lock), shard)
         raise
-    _store(result, store, dict(lock), shard)
+    crashed = [r for r in results if r.error is not None and r.error.kind == "group-crash"]
+    if len(specs) > 1 and crashed:
+        again = {r.job_id for r in crashed}
+        redo = iter(run_group([s], store, on_progress, shard)[0]
+                    for s in specs if s.job_id in again)
+        return [next(redo) if r.job_id in again else _stored(r, store, dict(lock), shard)
+                for r in results]
+    return [_stored(r, store, dict(lock), shard) for r in results]
+
+
+def _stored(result: JobResult, store: RunStore, lock: dict, shard: str | None) -> JobResult:
+    _store(result, store, lock, shard)
     return result
 
 
@@ -183,30 +209,35 @@ def _store(result: JobResult, store: RunStore, lock: dict, shard: str | None) ->
 
 
 def _run_locked(
-    spec: JobSpec, store: RunStore, on_progress: Callable[[str], None] | None,
+    specs: list[JobSpec], store: RunStore, on_progress: Callable[[str], None] | None,
     lock_fd: int | None, scratch: Path, started: str, t0: float,
-) -> JobResult:
-    job_id = spec.job_id
-    threads = int(spec.config.get("threads", 1))
-    log_path = store.log_path(job_id)
+) -> list[JobResult]:
+    threads = int(specs[0].config.get("threads", 1))
+    log_paths = [store.log_path(spec.job_id) for spec in specs]
+    log_path = log_paths[0]  # a group writes one log, copied to every member's at the end
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    if get_suite(spec.suite).needs_machine_peak:
+    if get_suite(specs[0].suite).needs_machine_peak:
         try:
             ensure_machine_peak(store, threads, lock_fd, scratch)
         except RuntimeError as exc:
             log_path.write_text(str(exc), encoding="utf-8")
-            return _make_result(spec, store, "failed", ErrorRecord("crash", str(exc)), {},
-                                started, t0)
-    spec_path, payload_path = scratch / "spec.json", scratch / "payload.json"
-    atomic_write_json(spec_path, spec.to_dict())
+            return [_make_result(spec, store, "failed", ErrorRecord("crash", str(exc)), {},
+                                 started, t0) for spec in specs]
+    argv, payload_paths = [], []
+    for i, spec in enumerate(specs):
+        spec_path, payload_path = scratch / f"spec{i}.json", scratch / f"payload{i}.json"
+        atomic_write_json(spec_path, spec.to_dict())
+        argv += [str(spec_path), str(payload_path)]
+        payload_paths.append(payload_path)
 
     timed_out = False
+    timeout_s = sum(spec.timeout_s for spec in specs)
     with log_path.open("w", encoding="utf-8") as log:
-        proc = _start(["bench.worker", str(spec_path), str(payload_path)],
-                      _worker_env(threads, store, scratch), log, lock_fd)
+        proc = _start(["bench.worker", *argv], _worker_env(threads, store, scratch), log,
+                      lock_fd)
         try:
             while proc.poll() is None:
-                if time.monotonic() - t0 > spec.timeout_s:
+                if time.monotonic() - t0 > timeout_s:
                     timed_out = True
                     _kill_group(proc)
                     break
@@ -219,23 +250,29 @@ def _run_locked(
         # The worker is done; whatever it started in its group goes with it.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+    for other in log_paths[1:]:
+        shutil.copyfile(log_path, other)
 
-    payload = _read_payload(payload_path)
-    error = None
-    if timed_out:
-        status = "timeout"
-        error = ErrorRecord("timeout", f"killed after {spec.timeout_s:g} s", _tail(log_path))
-    elif "error" in payload:
-        status = "failed"
-        error = ErrorRecord(payload["error"]["kind"], payload["error"]["message"], _tail(log_path))
-    elif proc.returncode != 0 or "metrics" not in payload:
-        status = "failed"
-        error = ErrorRecord(
-            "crash", f"worker exited with code {proc.returncode} and no result", _tail(log_path)
-        )
-    else:
-        status = "ok"
-    return _make_result(spec, store, status, error, payload, started, t0)
+    results = []
+    for spec, payload_path in zip(specs, payload_paths, strict=True):
+        payload = _read_payload(payload_path)
+        error = None
+        if timed_out:
+            status = "timeout"
+            error = ErrorRecord("timeout", f"killed after {timeout_s:g} s", _tail(log_path))
+        elif "error" in payload:
+            status = "failed"
+            error = ErrorRecord(payload["error"]["kind"], payload["error"]["message"],
+                                _tail(log_path))
+        elif proc.returncode != 0 or "metrics" not in payload:
+            status = "failed"
+            kind = "group-crash" if len(specs) > 1 else "crash"
+            error = ErrorRecord(kind, f"worker exited with code {proc.returncode} and no "
+                                "result", _tail(log_path))
+        else:
+            status = "ok"
+        results.append(_make_result(spec, store, status, error, payload, started, t0))
+    return results
 
 
 def _make_result(spec: JobSpec, store: RunStore, status: str, error: ErrorRecord | None,
@@ -280,6 +317,18 @@ def _read_payload(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def _report(result: JobResult, report: RunReport, bar: Any, store: RunStore) -> None:
+    if result.status == "ok":
+        report.completed.append(result.job_id)
+        return
+    report.failed.append(result.job_id)
+    reason = result.error.message if result.error else ""
+    kept = (" (the earlier ok result is kept)"
+            if result.runtime.get("kept_earlier_ok_result") else "")
+    bar.write(f"FAILED {result.job_id} ({result.status}): {reason}{kept}"
+              f" — log: {store.log_path(result.job_id)}")
+
+
 def execute(
     jobs: list[JobSpec],
     store: RunStore,
@@ -289,6 +338,7 @@ def execute(
     shard: str | None = None,
 ) -> RunReport:
     """Run every job not already done with the same key; a failure never stops the run.
+    Jobs that their suite runs together (``bench.groups``) run as one group.
 
     The run directory is checked writable and held for this process alone before the first
     job (a second ``bench run`` into it waits); scratch left by a killed run is removed.
@@ -303,29 +353,26 @@ def execute(
         store.sweep_scratch()
         bar = tqdm(total=len(jobs), unit="job", disable=not show_progress, dynamic_ncols=True)
         try:
+            pending = []
             for spec in jobs:
-                bar.set_description(f"{spec.model.name}/{spec.suite}")
                 if not force and store.is_done(spec.job_id, spec.key):
                     report.skipped.append(spec.job_id)
                     bar.update(1)
-                    continue
-                try:
-                    result = run_job(spec, store, on_progress=bar.set_postfix_str, shard=shard)
-                except Interrupted as exc:
-                    exc.during = spec.job_id  # for the one-line message
-                    raise
-                if result.status == "ok":
-                    report.completed.append(spec.job_id)
                 else:
-                    report.failed.append(spec.job_id)
-                    reason = result.error.message if result.error else ""
-                    kept = (" (the earlier ok result is kept)"
-                            if result.runtime.get("kept_earlier_ok_result") else "")
-                    bar.write(
-                        f"FAILED {spec.job_id} ({result.status}): {reason}{kept}"
-                        f" — log: {store.log_path(spec.job_id)}"
-                    )
-                bar.update(1)
+                    pending.append(spec)
+            for group in group_jobs(pending):
+                names = sorted({s.model.name for s in group})
+                who = "+".join(names) if len(names) < 4 else f"{len(group)} jobs"
+                bar.set_description(f"{who}/{group[0].suite}")
+                try:
+                    results = run_group(group, store, on_progress=bar.set_postfix_str,
+                                        shard=shard)
+                except Interrupted as exc:
+                    exc.during = ", ".join(s.job_id for s in group)  # for the one-line message
+                    raise
+                for result in results:
+                    _report(result, report, bar, store)
+                bar.update(len(group))
         finally:
             bar.close()
     return report

@@ -87,10 +87,9 @@ def _param_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
 
 
 def _latency_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
-    import numpy as np
-
     from bench.backend_report import backend_of
     from suites.backends import REFERENCE
+    from suites.latency.ratios import speed_ratio
 
     point = tuple(claim.evidence.point)
     # Both models on the same hardware, threads and backend; fp32 eager (the paper's models
@@ -107,29 +106,27 @@ def _latency_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
     _, section = max(usable, key=lambda ks: (ks[0][2] == REFERENCE,
                                              max(r.finished_at for r in ks[1].values())))
 
-    def samples(r: JobResult) -> np.ndarray | None:
-        for p in r.metrics["points"]:
-            if (p["batch_size"], p["seq_len"]) == point:
-                return np.asarray(p["samples_ms"])
-        return None
+    def at_point(r: JobResult) -> dict | None:
+        return next((p for p in r.metrics["points"]
+                     if (p["batch_size"], p["seq_len"]) == point), None)
 
-    mine, ref = samples(section[claim.evidence.model]), samples(section[claim.evidence.reference])
+    mine, ref = at_point(section[claim.evidence.model]), at_point(
+        section[claim.evidence.reference])
     if mine is None or ref is None:
         return None
-    ratio = float(np.median(ref) / np.median(mine))
-    rng = np.random.default_rng(0)
-    boots = [np.median(rng.choice(ref, ref.size)) / np.median(rng.choice(mine, mine.size))
-             for _ in range(1000)]
+    ratio = speed_ratio(ref, mine)
     r_model = section[claim.evidence.model]
+    how = (f"paired over {ratio.n} interleaved rounds" if ratio.paired
+           else "timed apart, bootstrap CI")
     provenance = (f"p50 b{point[0]}/s{point[1]}: {claim.evidence.reference} "
-                  f"{np.median(ref):.1f} ms / {claim.evidence.model} {np.median(mine):.1f} ms, "
+                  f"{ref['p50_ms']:.1f} ms / {claim.evidence.model} {mine['p50_ms']:.1f} ms "
+                  f"({how}), "
                   f"backend {backend_of(r_model)} ({r_model.runtime.get('dtype', 'float32')}, "
                   f"attention {r_model.runtime.get('attn_implementation', 'n/a')}), "
                   f"{r_model.config.get('threads')} threads, hardware "
                   f"{r_model.hardware_fingerprint} ({r_model.environment.cpu_model}); "
                   f"{_provenance(r_model)}")
-    return Finding(ratio, round(ratio, 4),
-                   (float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))),
+    return Finding(ratio.value, round(ratio.value, 4), (ratio.low, ratio.high),
                    "proxy", max(r.finished_at for r in section.values()), provenance,
                    r_model.git.sha)
 

@@ -109,6 +109,18 @@ class Suite(ABC):
     def run(self, meta: ModelMeta, config: SuiteConfig, progress: Progress) -> SuiteOutput:
         """Runs inside the job's own subprocess."""
 
+    def group_key(self, config: dict[str, Any]) -> str | None:
+        """Jobs of this suite whose configs give the same key are run together, in one
+        process, by :meth:`run_group` (timed in interleaved rounds, so their ratios pair
+        up); None: every job runs alone."""
+        return None
+
+    def run_group(self, jobs: list[tuple[ModelMeta, SuiteConfig]], progress: Progress,
+                  ) -> list[SuiteOutput | BaseException]:
+        """Run jobs that share :meth:`group_key`; one output, or the exception that failed
+        it, per job and in order. Only suites whose ``group_key`` is not None need it."""
+        raise NotImplementedError(f"suite {self.name!r} does not run jobs in groups")
+
     @abstractmethod
     def table(self, results: list[JobResult]) -> pd.DataFrame:
         """One leaderboard table from this suite's ok results."""

@@ -10,6 +10,10 @@ disagreement::
 
 Ratios are ``reference p50 / model p50`` per round, summarised by their median with a 95%
 percentile-bootstrap interval over rounds. Random-init weights: cost does not depend on them.
+
+``--against results/summary.csv`` lines the script's ratios up with the suite's published
+``× vs <reference> bB/sS`` columns and exits 1 when any differs by more than ``--tolerance``
+percent (5 by default): run it in the same window as the ``bench run`` it checks.
 """
 
 from __future__ import annotations
@@ -94,6 +98,30 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def agreement(result: dict[str, Any], summary_csv: Path, tolerance_pct: float
+              ) -> list[dict[str, Any]]:
+    """The suite's published ratio beside the script's, per section, model and point."""
+    import csv
+
+    with summary_csv.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    out = []
+    for p in result["points"]:
+        if p["model"] == result["reference"]:
+            continue
+        column = f"× vs {result['reference']} b{p['batch_size']}/s{p['seq_len']}"
+        for row in rows:
+            if row.get("model") != p["model"] or not row.get(column):
+                continue
+            suite = float(row[column])
+            diff = 100 * (suite / p["ratio_vs_reference"] - 1)
+            out.append({"section": row.get("section"), "model": p["model"],
+                        "point": f"b{p['batch_size']}/s{p['seq_len']}", "suite": suite,
+                        "script": p["ratio_vs_reference"], "diff_pct": round(diff, 2),
+                        "agrees": abs(diff) <= tolerance_pct})
+    return out
+
+
 def _point(text: str) -> tuple[int, int]:
     batch, _, seq = text.partition("x")
     if not (batch.isdigit() and seq.isdigit() and int(batch) > 0 and int(seq) > 0):
@@ -111,15 +139,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--against", type=Path, metavar="SUMMARY_CSV",
+                        help="compare with the suite's ratios in this summary.csv")
+    parser.add_argument("--tolerance", type=float, default=5.0, metavar="PCT")
     args = parser.parse_args(argv)
+    if args.against and not args.against.is_file():
+        parser.error(f"--against {args.against}: no such file; run `bench run` (or `bench "
+                     "publish`) first, it writes summary.csv into the results directory")
     if args.rounds < 2 or args.warmup < 0 or args.threads < 1:
         parser.error("--rounds must be at least 2, --warmup at least 0, --threads at least 1")
     result = crosscheck(args.models, args.points, rounds=args.rounds, warmup=args.warmup,
                         threads=args.threads, reference=args.reference)
     print(render(result))
+    status = 0
+    if args.against:
+        rows = agreement(result, args.against, args.tolerance)
+        result["agreement"] = rows
+        print(f"\n| section | model | point | suite × | script × | Δ % | within "
+              f"{args.tolerance:g}% |\n|---|---|---|---:|---:|---:|---|")
+        for row in rows:
+            print(f"| {row['section']} | {row['model']} | {row['point']} | {row['suite']:.2f} "
+                  f"| {row['script']:.2f} | {row['diff_pct']:+.2f} | "
+                  f"{'yes' if row['agrees'] else 'NO'} |")
+        if not rows:
+            print(f"(no matching × columns in {args.against})")
+        status = 0 if rows and all(r["agrees"] for r in rows) else 1
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -101,3 +101,22 @@ def measure_undisturbed(measure: Callable[[], T],
     repeated = [{"wall_s": a.wall_s, "other_cpu_cores": a.other_cpu_cores,
                  "steal_cores": a.steal_cores} for a in attempts[:-1]]
     return value, {**last.to_dict(), "attempts": len(attempts), "repeated": repeated}
+
+
+def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """One point's machine record from its rounds' records (``measure_undisturbed``): the
+    worst figures, how many bursts were timed again, and how many stayed disturbed."""
+    if not records:
+        return {"disturbed": False, "rounds": 0}
+    mhz = [m[k] for m in records for k in ("cpu_mhz_start", "cpu_mhz_end") if m.get(k)]
+    disturbed = [m for m in records if m["disturbed"]]
+    return {
+        "disturbed": bool(disturbed),
+        "rounds": len(records),
+        "disturbed_rounds": len(disturbed),
+        "repeated_bursts": sum(m["attempts"] - 1 for m in records),
+        "other_cpu_cores": max(m["other_cpu_cores"] for m in records),
+        "steal_cores": max(m["steal_cores"] for m in records),
+        "cpu_mhz_range": [min(mhz), max(mhz)] if mhz else None,
+        "thresholds": records[0]["thresholds"],
+    }

@@ -1,18 +1,26 @@
 """CPU latency over a batch × sequence-length sweep, per inference backend.
 
 Every job: the parity gate first (the backend against fp32 eager on a trained model of the
-family), then the conversion (export / quantization / compile, timed apart), then per point
-the first call (a compile or a new shape's graph) and the steady-state samples, with FLOPs,
-achieved GFLOP/s and the share of the machine's measured GEMM peak.
+family), then the conversion (export / quantization / compile, timed apart). The jobs of a
+run that share their timing settings are then timed together, in one process, in
+interleaved rounds (``suites.latency.rounds``): per point the first call (a compile or a new
+shape's graph), a warm-up until stable, and the rounds, with FLOPs, achieved GFLOP/s and
+the share of the machine's measured GEMM peak. Ratios between them are paired by round
+(``suites.latency.ratios``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
+from suites.latency.rounds import Entry, Point, PointTiming, RoundPlan, interleave
 from suites.latency.tracker import LatencyStats
 from suites.table import model_label, ok_results
 
@@ -25,13 +33,30 @@ QUICK_GRID = ((1, 8), (128, 512))
 FULL_GRID = ((1, 2, 4, 8, 16, 32), (64, 128, 256, 512))
 
 
+# What a group's entries must share to be timed together (everything but how each entry
+# runs: its backend, attention kernel, weights and parity gate).
+PER_ENTRY_KEYS = frozenset({"backend", "attn_implementation", "dtype", "weights",
+                            "parity_gate"})
+
+
 @dataclass(frozen=True, kw_only=True)
 class LatencyConfig(SweepConfig):
+    """Timing settings; see ``suites.latency.rounds`` for how a point is timed."""
+
     warmup: int = 1
-    min_repeats: int = 5
-    min_time_s: float = 1.0
-    max_repeats: int = 1000
+    min_time_s: float = 2.0
+    burst_s: float = 0.2
+    min_rounds: int = 5
+    max_rounds: int = 50
+    # The group's cheapest entry is timed twice as two entries: its ratio to itself (1 by
+    # construction) shows how far this run's rounds move a ratio by chance.
+    aa_control: bool = True
     parity_gate: bool = True
+
+    def round_plan(self) -> RoundPlan:
+        return RoundPlan(warmup=self.warmup, min_time_s=self.min_time_s,
+                         burst_s=self.burst_s, min_rounds=self.min_rounds,
+                         max_rounds=self.max_rounds)
 
 
 def roofline_fields(flops: int, p50_ms: float, peak_gflops: float | None) -> dict[str, Any]:
@@ -43,9 +68,52 @@ def roofline_fields(flops: int, p50_ms: float, peak_gflops: float | None) -> dic
     }
 
 
+def point_record(point: Point, timing: PointTiming, group: str) -> dict[str, Any]:
+    """A timed point as stored: the statistics over every timed call, the calls per round
+    (``samples_ms`` in round order), the interleaving group, and the machine's record."""
+    from suites.latency.disturbance import summarize
+    from suites.latency.ratios import level_noise_pct
+
+    stats = LatencyStats.from_samples(*point, timing.samples_s, len(timing.warmup_s))
+    record = {**stats.to_dict(), "first_call_ms": round(timing.first_s * 1e3, 3),
+              "round_calls": [len(burst) for burst in timing.rounds_s], "group": group}
+    noise = level_noise_pct(record)
+    machine = summarize(timing.machine)
+    return {**record, "noise_pct": None if noise is None else round(noise, 2),
+            "disturbed": machine["disturbed"], "machine": machine}
+
+
+def _control_record(twin: Entry, control: Entry, timings: dict[str, dict[Point, PointTiming]],
+                    group: str) -> dict[str, Any]:
+    """The A/A control: the twin's speed relative to itself, paired round by round. Its
+    distance from 1 is what chance alone does to a ratio in this run."""
+    from suites.latency.ratios import speed_ratio
+
+    points = {}
+    for point, mine in timings.get(control.name, {}).items():
+        theirs = timings.get(twin.name, {}).get(point)
+        if theirs is None or not mine.rounds_s:
+            continue
+        ratio = speed_ratio(point_record(point, theirs, group), point_record(point, mine, group))
+        points[f"b{point[0]}/s{point[1]}"] = ratio.rounded(3)
+    return {"entry": twin.name, "points": points}
+
+
+class _Timed:
+    """One job of a group, set up in this process: what to call at a point, and how its
+    timings become the job's output."""
+
+    def __init__(self, name: str, points: list[Point], call_at: Callable, cost: float,
+                 finish: Callable[[dict[Point, PointTiming], dict[str, Any]], SuiteOutput],
+                 close: Callable[[], None] = lambda: None) -> None:
+        self.entry = Entry(name, points, call_at)
+        self.cost, self.finish, self.close = cost, finish, close
+
+
 class LatencySuite(Suite):
     name = "latency"
-    description = "forward-pass latency sweep per backend (p50/p90/p99, GFLOP/s, % of GEMM peak)"
+    description = ("forward-pass latency sweep per backend, timed in interleaved rounds "
+                   "(p50/p90/p99, GFLOP/s, % of GEMM peak)")
     config_type = LatencyConfig
     frameworks = ("transformers", "sklearn")
     backend_axis = True
@@ -56,19 +124,74 @@ class LatencySuite(Suite):
         if mode == "full":
             return LatencyConfig(
                 threads=threads, batch_sizes=FULL_GRID[0], seq_lens=FULL_GRID[1],
-                warmup=2, min_repeats=10, min_time_s=3.0,
+                warmup=2, min_time_s=5.0, burst_s=0.25, min_rounds=10, max_rounds=200,
             )
         return LatencyConfig(threads=threads, batch_sizes=QUICK_GRID[0], seq_lens=QUICK_GRID[1])
 
+    def group_key(self, config: dict[str, Any]) -> str | None:
+        return json.dumps({k: v for k, v in config.items() if k not in PER_ENTRY_KEYS},
+                          sort_keys=True)
+
     def run(self, meta: ModelMeta, config: LatencyConfig, progress: Progress) -> SuiteOutput:
-        if meta.framework == "sklearn":
-            return self._run_sklearn(meta, config, progress)
+        (output,) = self.run_group([(meta, config)], progress)
+        if isinstance(output, BaseException):
+            raise output
+        return output
+
+    def run_group(self, jobs: list[tuple[ModelMeta, LatencyConfig]], progress: Progress,
+                  ) -> list[SuiteOutput | BaseException]:
+        """Set every job up (one failing leaves the others), time them all in interleaved
+        rounds, then build each job's output. Jobs must share ``group_key``."""
+        outputs: list[SuiteOutput | BaseException | None] = [None] * len(jobs)
+        timed: dict[int, _Timed] = {}
+        group = uuid.uuid4().hex[:12]
+        taken: set[str] = set()
+        for i, (meta, config) in enumerate(jobs):
+            try:
+                job = (self._sklearn_job(meta, config, progress) if meta.framework == "sklearn"
+                       else self._torch_job(meta, config, progress))
+            except Exception as exc:
+                traceback.print_exc()
+                outputs[i] = exc
+                continue
+            while job.entry.name in taken:  # the same model and backend twice
+                job.entry.name += "'"
+            taken.add(job.entry.name)
+            timed[i] = job
+        entries = [job.entry for job in timed.values()]
+        twin = control = None
+        config = jobs[0][1]
+        if config.aa_control and len(timed) >= 2:
+            twin = min(timed.values(), key=lambda job: job.cost).entry
+            control = Entry(f"{twin.name} (A/A)", twin.points, twin.call_at)
+            entries.append(control)
+        try:
+            timings, failures = interleave(entries, config.round_plan(), progress)
+        finally:
+            for job in timed.values():
+                job.close()
+        interleaving = {
+            "group": group, "entries": [e.name for e in entries],
+            "plan": asdict(config.round_plan()),
+            "control": _control_record(twin, control, timings, group) if control else None,
+        }
+        for i, job in timed.items():
+            failure = failures.get(job.entry.name)
+            if failure is not None:
+                outputs[i] = failure
+                continue
+            try:
+                outputs[i] = job.finish(timings[job.entry.name], interleaving)
+            except Exception as exc:
+                traceback.print_exc()
+                outputs[i] = exc
+        return outputs  # type: ignore[return-value]
+
+    def _torch_job(self, meta: ModelMeta, config: LatencyConfig, progress: Progress) -> _Timed:
         from suites.backends import REFERENCE, get_backend
         from suites.backends.parity import check_parity
         from suites.inputs import synthetic_batch
-        from suites.latency.disturbance import measure_undisturbed
         from suites.latency.roofline import peaks_for_job
-        from suites.latency.tracker import time_calls, warm_up
         from suites.runtime import (
             configure_torch,
             load_for_job,
@@ -88,8 +211,8 @@ class LatencySuite(Suite):
             progress(f"{meta.name} {backend.name}: parity gate")
             parity = check_parity(backend, meta.build_config(), REFERENCE).to_dict()
 
+        progress(f"{meta.name} {backend.name}: load")
         model, weights, meta = load_for_job(meta, config)
-        points = []
         grid, skipped = runnable_points(model, config.points())
         # FLOPs are the model's arithmetic, the same whichever backend runs it.
         flops = {point: counted_flops(model, *point, seed=config.seed) for point in grid}
@@ -97,82 +220,67 @@ class LatencySuite(Suite):
         progress(f"{meta.name} {backend.name}: convert")
         prepared = backend.prepare(model, example)
         peak = peaks.gflops(backend.precision)
-        try:
-            for batch_size, seq_len in grid:
-                progress(f"{meta.name} {backend.name} b{batch_size}/s{seq_len}")
-                inputs = synthetic_batch(batch_size, seq_len, model.config.vocab_size,
-                                         config.seed)
-                first = time_calls(lambda inputs=inputs: prepared.call(inputs), warmup=0,
-                                   min_repeats=1, min_time_s=0.0, max_repeats=1)[0]
-                warm = warm_up(lambda inputs=inputs: prepared.call(inputs),
-                               min_calls=config.warmup)
-                samples, machine = measure_undisturbed(
-                    lambda inputs=inputs: time_calls(
-                        lambda: prepared.call(inputs),
-                        warmup=0, min_repeats=config.min_repeats,
-                        min_time_s=config.min_time_s, max_repeats=config.max_repeats),
-                    on_retry=lambda a, p=(batch_size, seq_len): progress(
-                        f"b{p[0]}/s{p[1]}: machine busy ({a.other_cpu_cores} cores other, "
-                        f"{a.steal_cores} steal), timing again"),
-                )
-                stats = LatencyStats.from_samples(batch_size, seq_len, samples, len(warm))
-                points.append({
-                    **stats.to_dict(), "first_call_ms": round(first * 1e3, 3),
-                    **roofline_fields(flops[(batch_size, seq_len)], stats.p50_ms, peak),
-                    "disturbed": machine["disturbed"], "machine": machine,
-                })
-        finally:
-            prepared.close()
         runtime = runtime_record(config, model)
         runtime.update(backend=backend.name, precision=backend.precision,
                        backend_details=prepared.details)
-        return SuiteOutput(
-            metrics={
-                "points": points, "skipped": skipped,
-                "backend": backend.name, "precision": backend.precision,
-                "prepare_s": round(prepared.prepare_s, 3),
-                "parity": parity,
-                "machine_peak": {**peaks.to_dict(), "source": peak_source},
-                "peak_gflops_used": peak,
-            },
-            runtime=runtime,
-            weights=weights,
-            family=meta.family,
-        )
+        vocab = model.config.vocab_size
 
-    def _run_sklearn(
-        self, meta: ModelMeta, config: LatencyConfig, progress: Progress
-    ) -> SuiteOutput:
+        def call_at(point: Point) -> Callable[[], object]:
+            inputs = synthetic_batch(*point, vocab, config.seed)
+            return lambda: prepared.call(inputs)
+
+        def finish(timings: dict[Point, PointTiming], interleaving: dict) -> SuiteOutput:
+            points = []
+            for point in grid:
+                record = point_record(point, timings[point], interleaving["group"])
+                points.append({**record, **roofline_fields(flops[point], record["p50_ms"],
+                                                           peak)})
+            return SuiteOutput(
+                metrics={
+                    "points": points, "skipped": skipped,
+                    "backend": backend.name, "precision": backend.precision,
+                    "prepare_s": round(prepared.prepare_s, 3),
+                    "parity": parity,
+                    "machine_peak": {**peaks.to_dict(), "source": peak_source},
+                    "peak_gflops_used": peak,
+                    "interleaving": interleaving,
+                },
+                runtime=runtime, weights=weights, family=meta.family,
+            )
+
+        cost = sum(flops.values()) / (0.5 if backend.precision == "fp32" else 1.0)
+        return _Timed(f"{meta.name}/{backend.name}", grid, call_at, cost, finish,
+                      prepared.close)
+
+    def _sklearn_job(self, meta: ModelMeta, config: LatencyConfig, progress: Progress
+                     ) -> _Timed:
         """The TF-IDF baseline: ``predict_proba`` on texts of ``seq_len`` words."""
         import sklearn
 
         from suites.inputs import synthetic_texts
-        from suites.latency.disturbance import measure_undisturbed
         from suites.latency.tfidf_target import fitted_baseline
-        from suites.latency.tracker import time_calls
 
+        progress(f"{meta.name}: fit")
         classifier, weights = fitted_baseline(meta, config)
-        points = []
-        for batch_size, seq_len in config.points():
-            progress(f"{meta.name} latency b{batch_size}/s{seq_len}")
-            texts = synthetic_texts(batch_size, seq_len, config.seed)
-            samples, machine = measure_undisturbed(
-                lambda texts=texts: time_calls(
-                    lambda: classifier.predict_proba(texts),
-                    warmup=config.warmup, min_repeats=config.min_repeats,
-                    min_time_s=config.min_time_s, max_repeats=config.max_repeats))
-            points.append({
-                **LatencyStats.from_samples(batch_size, seq_len, samples,
-                                            config.warmup).to_dict(),
-                "disturbed": machine["disturbed"], "machine": machine,
-            })
-        runtime = {"backend": f"scikit-learn {sklearn.__version__}", "dtype": "float64",
-                   "intra_op_threads": 1, "inter_op_threads": 1,
-                   "inputs": "synthetic texts, seq_len pseudo-words each"}
-        metrics = {"points": points, "skipped": [], "backend": "scikit-learn",
-                   "tfidf_features": len(classifier.vectorizer.vocabulary_)}
-        return SuiteOutput(metrics=metrics, runtime=runtime,
-                           weights=weights, family=meta.family)
+        grid = config.points()
+
+        def call_at(point: Point) -> Callable[[], object]:
+            texts = synthetic_texts(*point, config.seed)
+            return lambda: classifier.predict_proba(texts)
+
+        def finish(timings: dict[Point, PointTiming], interleaving: dict) -> SuiteOutput:
+            runtime = {"backend": f"scikit-learn {sklearn.__version__}", "dtype": "float64",
+                       "intra_op_threads": 1, "inter_op_threads": 1,
+                       "inputs": "synthetic texts, seq_len pseudo-words each"}
+            metrics = {"points": [point_record(p, timings[p], interleaving["group"])
+                                  for p in grid],
+                       "skipped": [], "backend": "scikit-learn",
+                       "tfidf_features": len(classifier.vectorizer.vocabulary_),
+                       "interleaving": interleaving}
+            return SuiteOutput(metrics=metrics, runtime=runtime, weights=weights,
+                               family=meta.family)
+
+        return _Timed(meta.name, grid, call_at, 0.0, finish)
 
     def table(self, results: list[JobResult]) -> pd.DataFrame:
         import pandas as pd
@@ -180,20 +288,25 @@ class LatencySuite(Suite):
         rows = []
         for result in ok_results(results):
             for point in result.metrics["points"]:
-                point = dict(point)
-                extra = {k: point.pop(k, None) for k in
-                         ("first_call_ms", "flops", "achieved_gflops", "pct_of_peak",
-                          "disturbed", "machine")}
                 stats = LatencyStats.from_dict(point)
                 row = {"model": model_label(result),
                        "backend": result.metrics.get("backend") or result.runtime.get("backend"),
                        **stats.row()}
-                if extra["achieved_gflops"] is not None:
-                    row["GFLOP/s"] = extra["achieved_gflops"]
-                    row["% peak"] = extra["pct_of_peak"]
-                if extra["disturbed"]:
-                    machine = extra["machine"]
-                    row["disturbed"] = (f"yes: {machine['other_cpu_cores']} cores other, "
-                                        f"{machine['steal_cores']} steal")
+                if point.get("round_calls"):
+                    row["rounds"] = len(point["round_calls"])
+                    row["level ±%"] = point.get("noise_pct")
+                if point.get("achieved_gflops") is not None:
+                    row["GFLOP/s"] = point["achieved_gflops"]
+                    row["% peak"] = point["pct_of_peak"]
+                if point.get("disturbed"):
+                    row["disturbed"] = disturbed_note(point["machine"])
                 rows.append(row)
         return pd.DataFrame(rows)
+
+
+def disturbed_note(machine: dict[str, Any]) -> str:
+    """What the leaderboard says about a point the machine disturbed even after repeats."""
+    rounds = (f"{machine['disturbed_rounds']}/{machine['rounds']} rounds, "
+              if "rounds" in machine else "")
+    return (f"yes: {rounds}{machine['other_cpu_cores']} cores other, "
+            f"{machine['steal_cores']} steal")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
@@ -107,7 +107,8 @@ class LatencyStats:
 
     @classmethod
     def from_dict(cls, data: dict) -> LatencyStats:
-        return cls(**data)
+        """From a stored point, which carries more than the statistics."""
+        return cls(**{f.name: data[f.name] for f in fields(cls)})
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -101,3 +101,30 @@ def test_newest_result_wins_and_rendering_is_deterministic(tmp_path):
     assert cells[1:6] == ["pytorch-sdpa", "1", "128", "5", "20"]
     assert write_leaderboard(tmp_path).read_text() == first
     assert render([]).count("No results yet") == 1
+
+
+def test_ratios_carry_their_ci_as_numbers_and_render_it_in_one_cell():
+    import pandas as pd
+
+    from bench.leaderboard import summary_table
+    from bench.noise_report import ci_columns, with_ci
+    from suites.latency.ratios import Ratio
+
+    row = {"model": "m", **ci_columns("× vs x", Ratio(3.4123, 3.351, 3.4749, True, 10)),
+           **ci_columns("× vs y", None)}
+    assert row == {"model": "m", "× vs x": 3.41, "× vs x low": 3.35, "× vs x high": 3.47,
+                   "× vs y": None, "× vs y low": None, "× vs y high": None}
+    shown = with_ci(pd.DataFrame([row]))
+    assert list(shown.columns) == ["model", "× vs x", "× vs y"]
+    assert shown.loc[0, "× vs x"] == "3.41 (3.35–3.47)" and shown.loc[0, "× vs y"] is None
+
+    def rounds(p50s, group="g"):
+        point = latency_point(1, 128, sorted(p50s)[len(p50s) // 2])
+        return {**point, "samples_ms": p50s, "round_calls": [1] * len(p50s), "group": group,
+                "n": len(p50s)}
+
+    base = make_result(model="bert-base", metrics={"points": [rounds([100.0, 120, 90, 110])]})
+    tiny = make_result(model="tinybert", metrics={"points": [rounds([10.0, 12, 9, 11])]})
+    frame = summary_table([base, tiny]).set_index("model")
+    assert frame.loc["tinybert", "× vs bert-base b1/s128"] == 10.0  # paired: exact
+    assert frame.loc["tinybert", "× vs bert-base b1/s128 low"] == 10.0

@@ -56,14 +56,19 @@ def test_latency_points_cover_the_grid_with_sane_statistics(tiny_run):
     assert {(p["batch_size"], p["seq_len"]) for p in points} == {(1, 16), (1, 32), (2, 16), (2, 32)}
     assert _skipped(result) == {(1, 128, TOO_LONG), (2, 128, TOO_LONG)}
     for p in points:
-        assert p["n"] >= result.config["min_repeats"] and len(p["samples_ms"]) == p["n"]
-        reached_time = sum(p["samples_ms"]) / 1e3 >= result.config["min_time_s"] * 0.99
-        assert reached_time or p["n"] == result.config["max_repeats"]
+        # timed in rounds: every round one burst of at least one call, the calls in order
+        assert len(p["samples_ms"]) == p["n"] == sum(p["round_calls"])
+        assert result.config["min_rounds"] <= len(p["round_calls"]) <= result.config["max_rounds"]
+        assert min(p["round_calls"]) >= 1
+        assert sum(p["samples_ms"]) / 1e3 >= result.config["min_time_s"] * 0.99
+        assert p["group"] == result.metrics["interleaving"]["group"]
+        assert p["noise_pct"] is not None and p["noise_pct"] >= 0
         assert 0 < p["min_ms"] <= p["p50_ms"] <= p["p90_ms"] <= p["p99_ms"] <= p["max_ms"]
         assert p["samples_per_s"] == pytest.approx(1e3 * p["batch_size"] / p["p50_ms"])
         # the machine's activity during the timing is recorded with every point
-        assert p["machine"]["attempts"] >= 1 and p["disturbed"] == p["machine"]["disturbed"]
-        assert p["machine"]["other_cpu_cores"] >= 0 and p["machine"]["wall_s"] > 0
+        assert p["machine"]["rounds"] == len(p["round_calls"])
+        assert p["disturbed"] == p["machine"]["disturbed"]
+        assert p["machine"]["other_cpu_cores"] >= 0 and p["machine"]["repeated_bursts"] >= 0
     assert result.runtime["attn_implementation"] == "sdpa"
 
 
@@ -129,3 +134,34 @@ def test_failing_and_timed_out_jobs_are_recorded_and_the_run_goes_on(tmp_path, t
     assert "num_attention_heads" in failed.error.message or "heads" in failed.error.log_tail
     timed_out = store.load(slow[0].job_id)
     assert timed_out.status == "timeout" and "after 0.5 s" in timed_out.error.message
+
+
+def test_latency_jobs_of_a_run_are_timed_together_and_their_ratios_pair(
+        tiny_model_dirs, tmp_path):
+    from bench.noise_report import noise_floor
+    from suites.latency.ratios import speed_ratio
+
+    store = RunStore(tmp_path, "group")
+    dirs = [str(tiny_model_dirs[k]) for k in ("bert", "distilbert")]
+    jobs = plan_jobs(dirs, ["latency"], mode="quick", threads=1,
+                     overrides={"batch_sizes": (1,), "seq_lens": (16,), "min_time_s": 0.2,
+                                "burst_s": 0.02, "min_rounds": 4})
+    report = execute(jobs, store, show_progress=False)
+    assert report.ok and len(report.completed) == 2
+    bert, distil = (store.load(j.job_id) for j in jobs)
+    group = bert.metrics["interleaving"]
+    assert group == distil.metrics["interleaving"]  # one group, recorded by each job
+    assert group["entries"][:2] == ["tiny-bert/pytorch-sdpa", "tiny-distilbert/pytorch-sdpa"]
+    # the cheaper model is timed a second time as the A/A control: a ratio of about 1
+    (pb,), (pd,) = bert.metrics["points"], distil.metrics["points"]
+    control = group["control"]
+    assert control["entry"] == ("tiny-bert/pytorch-sdpa" if pb["flops"] <= pd["flops"]
+                                else "tiny-distilbert/pytorch-sdpa")
+    assert group["entries"][2] == control["entry"] + " (A/A)"
+    aa = control["points"]["b1/s16"]
+    assert aa["paired"] and aa["low"] <= aa["value"] <= aa["high"] and 0.5 < aa["value"] < 2
+    assert pb["group"] == pd["group"] == group["group"]
+    assert len(pb["round_calls"]) == len(pd["round_calls"]) >= 4
+    ratio = speed_ratio(pb, pd)
+    assert ratio.paired and ratio.low <= ratio.value <= ratio.high
+    assert noise_floor([bert, distil])["aa_controls"][0]["entry"] == control["entry"]

@@ -26,3 +26,19 @@ def test_the_command_line_writes_json(tmp_path, tiny_model_dirs, capsys):
                  "--points", "1x8", "--rounds", "2", "--warmup", "0", "--threads", "1",
                  "--json", str(out)]) == 0
     assert "× vs tiny-bert" in capsys.readouterr().out and out.is_file()
+
+
+def test_agreement_lines_the_script_up_with_the_published_summary(tmp_path):
+    from suites.latency.crosscheck import agreement
+
+    result = {"reference": "bert-base", "points": [
+        {"model": "bert-base", "batch_size": 1, "seq_len": 128, "ratio_vs_reference": 1.0},
+        {"model": "tinybert", "batch_size": 1, "seq_len": 128, "ratio_vs_reference": 15.0},
+        {"model": "mobilebert", "batch_size": 1, "seq_len": 128, "ratio_vs_reference": 3.0}]}
+    csv = tmp_path / "summary.csv"
+    csv.write_text("section,model,× vs bert-base b1/s128\n"
+                   "s1,tinybert,15.6\ns1,mobilebert,3.3\ns1,bert-base,1.0\n", encoding="utf-8")
+    rows = {r["model"]: r for r in agreement(result, csv, 5.0)}
+    assert set(rows) == {"tinybert", "mobilebert"}  # the reference is not compared to itself
+    assert rows["tinybert"]["diff_pct"] == 4.0 and rows["tinybert"]["agrees"]
+    assert rows["mobilebert"]["diff_pct"] == 10.0 and not rows["mobilebert"]["agrees"]

@@ -66,7 +66,7 @@ def test_latency_job_gates_converts_and_times(tiny_bert_dir, tmp_path, monkeypat
     suite = LatencySuite()
     config = suite.configure("quick", 1, {"backend": "pytorch-int8", "batch_sizes": (2,),
                                           "seq_lens": (16,), "min_time_s": 0.0,
-                                          "min_repeats": 3})
+                                          "min_rounds": 3, "burst_s": 0.01})
     out = suite.run(ModelMeta.from_local_dir(tiny_bert_dir), config, lambda m: None)
     metrics = out.metrics
     assert metrics["parity"]["passed"] and metrics["parity"]["backend"] == "pytorch-int8"

@@ -1,0 +1,91 @@
+"""Speed ratios between two latency points, with a 95% confidence interval.
+
+Two points timed in the same interleaved rounds (the same ``group``, the same number of
+rounds) are **paired**: round ``r`` gives one ratio of the two bursts' medians, drift of
+the machine cancels within it, and the estimate is the geometric mean of the per-round
+ratios with a t interval on their logs. Points timed apart (different runs, a resumed run,
+a group split for memory) are **unpaired**: the ratio of the two medians, with a seeded
+percentile bootstrap over the timed calls. Which one was used is part of the record.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+N_BOOTSTRAP = 2000
+SEED = 0
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """``value`` × (reference time / this time); ``paired`` says how the CI was formed."""
+
+    value: float
+    low: float
+    high: float
+    paired: bool
+    n: int  # rounds (paired) or timed calls of the shorter side (unpaired)
+
+    def render(self, digits: int = 2) -> str:
+        """``3.41 (3.35–3.47)``: the figure with its 95% CI, as a reader sees it."""
+        return f"{self.value:.{digits}f} ({self.low:.{digits}f}–{self.high:.{digits}f})"
+
+    def rounded(self, digits: int = 2) -> dict[str, Any]:
+        return {"value": round(self.value, digits), "low": round(self.low, digits),
+                "high": round(self.high, digits), "paired": self.paired, "n": self.n}
+
+
+def round_medians(point: dict[str, Any]) -> list[float]:
+    """One figure per round: the median of that round's burst (ms). ``samples_ms`` is in
+    round order and ``round_calls`` says how many calls each round's burst made."""
+    samples, out, start = point["samples_ms"], [], 0
+    for calls in point.get("round_calls") or []:
+        out.append(float(np.median(samples[start:start + calls])))
+        start += calls
+    return out
+
+
+def _t_interval(logs: np.ndarray) -> tuple[float, float, float]:
+    from scipy.stats import t
+
+    mean = float(logs.mean())
+    if len(logs) < 2:
+        return mean, mean, mean
+    half = float(t.ppf(0.975, len(logs) - 1) * logs.std(ddof=1) / math.sqrt(len(logs)))
+    return mean, mean - half, mean + half
+
+
+def is_paired(reference: dict[str, Any], point: dict[str, Any]) -> bool:
+    rounds = len(point.get("round_calls") or ())
+    return (bool(reference.get("group")) and reference.get("group") == point.get("group")
+            and len(reference.get("round_calls") or ()) == rounds >= 2)
+
+
+def speed_ratio(reference: dict[str, Any], point: dict[str, Any]) -> Ratio:
+    """How many times faster ``point`` is than ``reference`` (two stored latency points)."""
+    if is_paired(reference, point):
+        logs = np.log(round_medians(reference)) - np.log(round_medians(point))
+        mean, low, high = _t_interval(logs)
+        return Ratio(math.exp(mean), math.exp(low), math.exp(high), True, len(logs))
+    ref = np.asarray(reference["samples_ms"], float)
+    mine = np.asarray(point["samples_ms"], float)
+    rng = np.random.default_rng(SEED)
+    boots = (np.median(rng.choice(ref, size=(N_BOOTSTRAP, ref.size)), axis=1)
+             / np.median(rng.choice(mine, size=(N_BOOTSTRAP, mine.size)), axis=1))
+    low, high = np.percentile(boots, [2.5, 97.5])
+    return Ratio(float(np.median(ref) / np.median(mine)), float(low), float(high), False,
+                 int(min(ref.size, mine.size)))
+
+
+def level_noise_pct(point: dict[str, Any]) -> float | None:
+    """Half-width of the 95% CI of a point's level across its rounds, in %: how far this
+    run's own rounds say the point could move by chance (None with fewer than 2 rounds)."""
+    medians = round_medians(point)
+    if len(medians) < 2:
+        return None
+    mean, _, high = _t_interval(np.log(medians))
+    return 100 * (math.exp(high - mean) - 1)

@@ -1,0 +1,58 @@
+"""Speed ratios: paired by round when two points share a group, unpaired otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from suites.latency.ratios import is_paired, level_noise_pct, round_medians, speed_ratio
+
+
+def _point(rounds: list[list[float]], group: str = "g1") -> dict:
+    return {"samples_ms": [s for r in rounds for s in r],
+            "round_calls": [len(r) for r in rounds], "group": group}
+
+
+def test_round_medians_split_the_samples_by_round():
+    assert round_medians(_point([[1.0, 3.0, 2.0], [5.0]])) == [2.0, 5.0]
+
+
+def test_paired_rounds_cancel_drift_that_an_unpaired_ratio_cannot():
+    # the machine halves its speed every other round; the model is always 4× faster
+    ref = _point([[100.0], [200.0], [100.0], [200.0], [100.0]])
+    mine = _point([[25.0, 25.0], [50.0], [25.0], [50.0, 50.0], [25.0]])
+    paired = speed_ratio(ref, mine)
+    assert paired.paired and paired.n == 5
+    assert paired.value == pytest.approx(4.0) and paired.low == pytest.approx(4.0)
+    assert paired.high == pytest.approx(4.0)
+    apart = speed_ratio(ref, {**mine, "group": "other-run"})
+    assert not apart.paired and apart.high - apart.low > 1.0  # the drift widens it
+    assert paired.render() == "4.00 (4.00–4.00)"
+
+
+def test_noisy_rounds_give_a_ci_around_the_ratio():
+    ref = _point([[100.0], [104.0], [98.0], [101.0]])
+    mine = _point([[50.0], [51.0], [50.0], [49.0]])
+    ratio = speed_ratio(ref, mine)
+    assert ratio.low < ratio.value < ratio.high and ratio.low > 1.9 and ratio.high < 2.15
+
+
+def test_pairing_needs_the_same_group_and_round_count():
+    a = _point([[1.0], [1.0]])
+    assert is_paired(a, _point([[2.0], [2.0]]))
+    assert not is_paired(a, _point([[2.0], [2.0], [2.0]]))
+    assert not is_paired(a, _point([[2.0], [2.0]], group=""))
+    legacy = {"samples_ms": [1.0, 2.0, 3.0]}  # stored before rounds existed
+    assert not is_paired(legacy, legacy)
+    assert speed_ratio(legacy, {"samples_ms": [0.5, 1.0, 1.5]}).value == pytest.approx(2.0)
+
+
+def test_level_noise_is_the_ci_half_width_of_the_rounds():
+    assert level_noise_pct(_point([[10.0], [10.0], [10.0]])) == pytest.approx(0.0)
+    assert level_noise_pct(_point([[10.0]])) is None
+    import numpy as np
+    from scipy.stats import t
+
+    logs = np.log([10.0, 11.0, 9.5])
+    half = t.ppf(0.975, 2) * logs.std(ddof=1) / np.sqrt(3)
+    expected = 100 * (np.exp(half) - 1)  # about 20%: three rounds give a wide interval
+    assert level_noise_pct(_point([[10.0], [11.0], [9.5]])) == pytest.approx(expected)

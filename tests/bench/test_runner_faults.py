@@ -188,3 +188,34 @@ def test_run_directory_lock_refuses_without_wait(tmp_path):
     assert child.returncode != 0
     assert StoreError.__name__ in child.stderr and "being written" in child.stderr
     assert f"pid {__import__('os').getpid()}" in child.stderr  # names who holds it
+
+
+def test_a_group_whose_worker_crashed_runs_again_job_by_job(tmp_path, monkeypatch):
+    """A crash of the shared worker (a segfault in one backend) must not fail its
+    neighbours: the jobs without a payload run again alone; finished ones are kept."""
+    from bench import runner
+    from bench.jobs import plan_jobs
+    from bench.result_schema import ErrorRecord
+
+    jobs = plan_jobs(["tinybert", "mobilebert", "bert-base"], ["latency"], mode="quick",
+                     threads=1)
+    calls: list[list[str]] = []
+
+    def fake_locked(specs, store, on_progress, lock_fd, scratch, started, t0):
+        calls.append([s.model.name for s in specs])
+        if len(specs) == 1:
+            return [runner._make_result(specs[0], store, "ok", None, {"metrics": {"alone": 1}},
+                                        started, t0)]
+        crashed = ErrorRecord("group-crash", "worker exited with code -11 and no result")
+        return [runner._make_result(specs[0], store, "ok", None, {"metrics": {"group": 1}},
+                                    started, t0),
+                *(runner._make_result(s, store, "failed", crashed, {}, started, t0)
+                  for s in specs[1:])]
+
+    monkeypatch.setattr(runner, "_run_locked", fake_locked)
+    store = RunStore(tmp_path, "crash")
+    results = runner.run_group(jobs, store)
+    assert calls == [["tinybert", "mobilebert", "bert-base"], ["mobilebert"], ["bert-base"]]
+    assert [r.status for r in results] == ["ok", "ok", "ok"]
+    assert [r.metrics for r in results] == [{"group": 1}, {"alone": 1}, {"alone": 1}]
+    assert all(store.load(j.job_id).status == "ok" for j in jobs)

@@ -31,6 +31,7 @@ from bench.accuracy_report import evaluations
 from bench.backend_report import backend_of
 from bench.result_schema import JobResult
 from bench.store import read_run
+from suites.latency.ratios import bootstrap_medians
 
 ALPHA = 0.05
 N_BOOTSTRAP = 2000
@@ -108,8 +109,7 @@ def compare_samples(a: list[float], b: list[float], *, seed: int = SEED
 
     xa, xb = np.asarray(a, float), np.asarray(b, float)
     rng = np.random.default_rng(seed)
-    ma = np.median(rng.choice(xa, size=(N_BOOTSTRAP, len(xa))), axis=1)
-    mb = np.median(rng.choice(xb, size=(N_BOOTSTRAP, len(xb))), axis=1)
+    ma, mb = bootstrap_medians(xa, rng, N_BOOTSTRAP), bootstrap_medians(xb, rng, N_BOOTSTRAP)
     low, high = np.percentile(100 * (mb / ma - 1), [2.5, 97.5])
     p = float(mannwhitneyu(xa, xb, alternative="two-sided").pvalue)
     return 100 * (np.median(xb) / np.median(xa) - 1), (float(low), float(high)), p

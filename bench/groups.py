@@ -37,23 +37,18 @@ def group_jobs(specs: list[JobSpec], budget_mib: float | None = None,
                estimate: Callable[[JobSpec], float] = estimated_mib) -> list[list[JobSpec]]:
     """The jobs in run order, grouped: a group starts where its first job stood."""
     budget = (MEMORY_SHARE * available_mib() if budget_mib is None else budget_mib)
-    keyed: dict[tuple[str, str], list[JobSpec]] = defaultdict(list)
-    order: list[tuple[str, str] | int] = []
-    for i, spec in enumerate(specs):
+    slots: list[list[JobSpec]] = []  # in run order; a group's slot is where its first stood
+    by_key: dict[tuple[str, str], list[JobSpec]] = {}
+    for spec in specs:
         key = get_suite(spec.suite).group_key(spec.config)
         if key is None:
-            order.append(i)
-            continue
-        if (spec.suite, key) not in keyed:
-            order.append((spec.suite, key))
-        keyed[(spec.suite, key)].append(spec)
-    groups: list[list[JobSpec]] = []
-    for item in order:
-        if isinstance(item, int):
-            groups.append([specs[item]])
+            slots.append([spec])
+        elif (spec.suite, key) in by_key:
+            by_key[(spec.suite, key)].append(spec)
         else:
-            groups += _fit(keyed[item], budget, estimate)
-    return groups
+            by_key[(spec.suite, key)] = [spec]
+            slots.append(by_key[(spec.suite, key)])
+    return [group for slot in slots for group in _fit(slot, budget, estimate)]
 
 
 def _fit(group: list[JobSpec], budget: float, estimate: Callable[[JobSpec], float]

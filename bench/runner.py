@@ -186,26 +186,19 @@ def run_group(
             _store(_make_result(spec, store, "interrupted", error, {}, started, t0), store,
                    dict(lock), shard)
         raise
-    crashed = [r for r in results if r.error is not None and r.error.kind == "group-crash"]
-    if len(specs) > 1 and crashed:
-        again = {r.job_id for r in crashed}
-        redo = iter(run_group([s], store, on_progress, shard)[0]
-                    for s in specs if s.job_id in again)
-        return [next(redo) if r.job_id in again else _stored(r, store, dict(lock), shard)
-                for r in results]
-    return [_stored(r, store, dict(lock), shard) for r in results]
+    # A worker that crashed before writing a job's payload: that job runs again alone.
+    return [run_job(spec, store, on_progress, shard)
+            if r.error is not None and r.error.kind == "group-crash"
+            else _store(r, store, dict(lock), shard)
+            for spec, r in zip(specs, results, strict=True)]
 
 
-def _stored(result: JobResult, store: RunStore, lock: dict, shard: str | None) -> JobResult:
-    _store(result, store, lock, shard)
-    return result
-
-
-def _store(result: JobResult, store: RunStore, lock: dict, shard: str | None) -> None:
+def _store(result: JobResult, store: RunStore, lock: dict, shard: str | None) -> JobResult:
     result.runtime = {**result.runtime, "machine_lock": lock}
     result.shard = shard
     if not store.write(result):
         result.runtime["kept_earlier_ok_result"] = True
+    return result
 
 
 def _run_locked(
@@ -254,21 +247,21 @@ def _run_locked(
         shutil.copyfile(log_path, other)
 
     results = []
+    tail = _tail(log_path)
     for spec, payload_path in zip(specs, payload_paths, strict=True):
         payload = _read_payload(payload_path)
         error = None
         if timed_out:
             status = "timeout"
-            error = ErrorRecord("timeout", f"killed after {timeout_s:g} s", _tail(log_path))
+            error = ErrorRecord("timeout", f"killed after {timeout_s:g} s", tail)
         elif "error" in payload:
             status = "failed"
-            error = ErrorRecord(payload["error"]["kind"], payload["error"]["message"],
-                                _tail(log_path))
+            error = ErrorRecord(payload["error"]["kind"], payload["error"]["message"], tail)
         elif proc.returncode != 0 or "metrics" not in payload:
             status = "failed"
             kind = "group-crash" if len(specs) > 1 else "crash"
             error = ErrorRecord(kind, f"worker exited with code {proc.returncode} and no "
-                                "result", _tail(log_path))
+                                "result", tail)
         else:
             status = "ok"
         results.append(_make_result(spec, store, status, error, payload, started, t0))

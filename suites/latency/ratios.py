@@ -39,6 +39,12 @@ class Ratio:
                 "high": round(self.high, digits), "paired": self.paired, "n": self.n}
 
 
+def bootstrap_medians(values: np.ndarray, rng: np.random.Generator,
+                      n: int = N_BOOTSTRAP) -> np.ndarray:
+    """The medians of ``n`` resamples (with replacement) of ``values``."""
+    return np.median(rng.choice(values, size=(n, values.size)), axis=1)
+
+
 def round_medians(point: dict[str, Any]) -> list[float]:
     """One figure per round: the median of that round's burst (ms). ``samples_ms`` is in
     round order and ``round_calls`` says how many calls each round's burst made."""
@@ -74,8 +80,7 @@ def speed_ratio(reference: dict[str, Any], point: dict[str, Any]) -> Ratio:
     ref = np.asarray(reference["samples_ms"], float)
     mine = np.asarray(point["samples_ms"], float)
     rng = np.random.default_rng(SEED)
-    boots = (np.median(rng.choice(ref, size=(N_BOOTSTRAP, ref.size)), axis=1)
-             / np.median(rng.choice(mine, size=(N_BOOTSTRAP, mine.size)), axis=1))
+    boots = bootstrap_medians(ref, rng) / bootstrap_medians(mine, rng)
     low, high = np.percentile(boots, [2.5, 97.5])
     return Ratio(float(np.median(ref) / np.median(mine)), float(low), float(high), False,
                  int(min(ref.size, mine.size)))

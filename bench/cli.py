@@ -212,7 +212,8 @@ def _report_published(results_dir: Path) -> None:
 
     done = publish(results_dir)
     print(f"published: {done.leaderboard}, {len(done.plots)} plots, "
-          f"{len(done.verdicts)} verdicts, {done.summary_csv.name} + {done.summary_json.name} "
+          f"{len(done.verdicts)} verdicts, {done.summary_csv.name} + {done.summary_json.name}, "
+          f"{done.html.name} "
           f"in {results_dir}")
 
 

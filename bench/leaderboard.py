@@ -67,10 +67,17 @@ def sections(results: list[JobResult]) -> dict[str, list[JobResult]]:
     return dict(sorted(groups.items()))
 
 
-def _md(frame: pd.DataFrame) -> str:
-    """A markdown table; a cell with no value is blank, not ``nan``."""
+def _escape_pipes(value: object) -> object:
+    return value.replace("|", "\\|") if isinstance(value, str) else value
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A markdown table; a cell with no value is blank, not ``nan``. A ``|`` inside a header
+    or cell (``max |Δlogit|``) is escaped: unescaped, it splits the column and the table
+    does not render at all."""
     if frame.empty:
         return "_no results_"
+    frame = frame.rename(columns=_escape_pipes).map(_escape_pipes, na_action="ignore")
     return frame.astype(object).where(frame.notna(), None).to_markdown(index=False,
                                                                          missingval="")
 
@@ -184,7 +191,7 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
             "",
             "### Summary",
             "",
-            _md(with_ci(summary_table(rs))),
+            markdown_table(with_ci(summary_table(rs))),
             "",
             *ratio_notes(rs),
         ]
@@ -197,21 +204,22 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
             mine = [r for r in rs if r.suite == suite.name]
             if not mine:
                 continue
-            out += [f"### {suite.name}: {suite.description}", "", _md(suite.table(mine)), ""]
+            out += [f"### {suite.name}: {suite.description}", "",
+                    markdown_table(suite.table(mine)), ""]
         backends = backend_table(rs)
         if not backends.empty:
             out += [f"### Backends at batch {BACKEND_POINT[0]}, {BACKEND_POINT[1]} tokens "
                     f"(speed-up vs fp32 eager {REFERENCE_BACKEND}; parity on a trained model "
-                    "of the family; a failed gate is never ranked)", "", _md(with_ci(backends)),
-                    ""]
+                    "of the family; a failed gate is never ranked)", "",
+                    markdown_table(with_ci(backends)), ""]
         deltas = accuracy_delta_table(rs)
         if not deltas.empty:
             out += ["### Accuracy through each backend (real fine-tuned weights, same rows)", "",
-                    _md(deltas), ""]
+                    markdown_table(deltas), ""]
         pairs = mcnemar_table(rs)
         if not pairs.empty:
             out += ["### Pairwise McNemar tests (same rows, same data fingerprint)", "",
-                    _md(pairs), ""]
+                    markdown_table(pairs), ""]
         mistakes = error_analysis(rs)
         if mistakes:
             out += ["### External sets: most confident mistakes", "", mistakes]

@@ -15,11 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from bench.environment import describe_hardware
-from bench.leaderboard import load_all, sections, summary_table, write_leaderboard
+from bench.html_report import render_html
+from bench.leaderboard import (
+    load_all,
+    markdown_table,
+    sections,
+    summary_table,
+    write_leaderboard,
+)
 from bench.noise_report import noise_floor
 from bench.result_schema import JobResult
 from bench.store import SCRATCH_DIR, atomic_write_text, exclusive_file_lock
-from bench.verdicts import write_verdicts
+from bench.verdicts import verdict_table, write_verdicts
 
 SUMMARY_SCHEMA = "compact-encoder-bench/summary/1"
 # Two runs finishing together publish one after the other. The lock lives in the scratch
@@ -34,10 +41,11 @@ class Published:
     verdicts: list[Path]
     summary_csv: Path
     summary_json: Path
+    html: Path
 
     def paths(self) -> list[Path]:
         return [self.leaderboard, *self.plots, *self.verdicts, self.summary_csv,
-                self.summary_json]
+                self.summary_json, self.html]
 
 
 def _plain(value: Any) -> Any:
@@ -88,7 +96,8 @@ def summary_csv(record: dict[str, Any]) -> str:
 
 
 def publish(results_root: Path) -> Published:
-    """Leaderboard, plots, verdicts and the summary (CSV + JSON) from every stored run."""
+    """Leaderboard (markdown and HTML), plots, verdicts and the summary (CSV + JSON) from
+    every stored run."""
     root = Path(results_root)
     (root / PUBLISH_LOCK).parent.mkdir(parents=True, exist_ok=True)
     with exclusive_file_lock(root / PUBLISH_LOCK, f"the published files in {root}"):
@@ -104,5 +113,11 @@ def _publish(root: Path) -> Published:
     atomic_write_text(csv_path, summary_csv(record))
     atomic_write_text(json_path, json.dumps(record, indent=2, sort_keys=True,
                                             ensure_ascii=False) + "\n")
+    html_path = root / "index.html"  # beside leaderboard.md: the same relative plot paths
+    claims = verdict_table(results)
+    if not claims.empty:  # each claim links to its full record
+        claims["claim"] = [f"[{c}](verdicts/{c}.json)" for c in claims["claim"]]
+    atomic_write_text(html_path, render_html(leaderboard.read_text(encoding="utf-8"),
+                                             markdown_table(claims)))
     plots = sorted((root / "plots").rglob("*.png")) if (root / "plots").is_dir() else []
-    return Published(leaderboard, plots, verdicts, csv_path, json_path)
+    return Published(leaderboard, plots, verdicts, csv_path, json_path, html_path)

@@ -14,6 +14,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from bench.result_schema import JobResult
 from models_registry import get_model
 from models_registry.claims import Claim, all_claims
@@ -161,9 +163,39 @@ def judge(claim: Claim, finding: Finding | None) -> tuple[str, float]:
     return status, round(PROTOCOL_WEIGHT[finding.protocol_match] * width_factor, 4)
 
 
-def build_verdict(claim: Claim, results: list[JobResult]) -> dict[str, Any]:
+def assess(claim: Claim, results: list[JobResult]) -> tuple[Finding | None, str, float]:
+    """The evidence for ``claim`` in ``results`` (None without any), its status and
+    confidence."""
     finding = EVIDENCE[claim.evidence.kind](claim, results) if claim.evidence.model else None
-    status, confidence = judge(claim, finding)
+    return (finding, *judge(claim, finding))
+
+
+def verdict_table(results: list[JobResult]) -> pd.DataFrame:
+    """One row per declared claim: what the paper says beside what was measured, for the
+    HTML report (the JSON files under ``results/verdicts/`` hold the full record)."""
+    from bench.leaderboard import latest_per_job
+
+    results = latest_per_job(results)
+    rows = []
+    for claim in sorted(all_claims().values(), key=lambda c: c.id):
+        finding, status, confidence = assess(claim, results)
+        rows.append({
+            "claim": claim.id,
+            "paper": f"{claim.paper.arxiv_id} {claim.section}",
+            "quote": claim.quoted_text,
+            "reported": claim.reported_value,
+            "measured": round(finding.value, 2) if finding else None,
+            "95% CI": (f"{finding.ci[0]:.2f}–{finding.ci[1]:.2f}"
+                       if finding and finding.ci else None),
+            "status": status,
+            "confidence": confidence,
+            "protocol": finding.protocol_match if finding else "none",
+        })
+    return pd.DataFrame(rows)
+
+
+def build_verdict(claim: Claim, results: list[JobResult]) -> dict[str, Any]:
+    finding, status, confidence = assess(claim, results)
     citation = claim.citation()
     if finding is None:
         evidence = ("No evidence: " + ("no public checkpoint is registered for this row."

@@ -154,6 +154,16 @@ def fixture_results() -> list:
     return results
 
 
+def write_fixture_runs(root: Path) -> None:
+    """``fixture_results`` stored as run ``run-1`` under ``root``."""
+    from bench.store import RunStore
+
+    store = RunStore(root, "run-1")
+    for result in fixture_results():
+        result.job_id = f"{result.model.name}__{result.suite}"
+        store.write(result)
+
+
 def file_tree(directory: Path) -> dict[str, str]:
     """relative path → sha256 of every file under ``directory``, but for the scratch folder
     ``tmp/`` (locks and job scratch: never published, git-ignored)."""

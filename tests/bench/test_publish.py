@@ -7,14 +7,7 @@ import shutil
 from bench.cli import main
 from bench.publish import publish
 from bench.store import RunStore
-from tests.factories import file_tree, fixture_results
-
-
-def write_fixture_runs(root) -> None:
-    store = RunStore(root, "run-1")
-    for result in fixture_results():
-        result.job_id = f"{result.model.name}__{result.suite}"
-        store.write(result)
+from tests.factories import file_tree, fixture_results, write_fixture_runs
 
 
 def test_the_same_runs_publish_byte_identical_files(tmp_path):

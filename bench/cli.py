@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import sys
 import time
 from pathlib import Path
 
-from bench.environment import usable_cores
+from bench.run.environment import usable_cores
 from models_registry import all_models
 from suites import EFFICIENCY_SUITES, SUITES
+from suites.options import names, positive_float, positive_int
 
 DEFAULT_MODELS = ("mobilebert", "distilbert", "tinybert", "bert-base")
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-
-
-# --- argument types: an impossible number stops the command before any work ------------
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} must be a finite number above 0")
-    return value
 
 
 def run_id(text: str) -> str:
@@ -66,58 +45,28 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _names(values: list[str]) -> list[str]:
-    """``a,b c`` → [a, b, c]: lists may be comma- or space-separated."""
-    return [v for value in values for v in value.split(",") if v]
+def suite_options(parser: argparse.ArgumentParser) -> None:
+    """Every suite's declared flags, once each, under the ``--help`` section it names."""
+    groups: dict[str, argparse._ArgumentGroup] = {}
+    seen: dict[str, object] = {}
+    for suite in SUITES.values():
+        for option in suite.options:
+            if option.flag in seen:
+                if seen[option.flag] != option:
+                    raise ValueError(f"suite {suite.name!r} declares {option.flag} differently "
+                                     "from another suite; share one Option object")
+                continue
+            seen[option.flag] = option
+            if option.group not in groups:
+                groups[option.group] = parser.add_argument_group(option.group)
+            option.add_to(groups[option.group])
 
 
-def _abs(path: str | Path | None) -> str | None:
-    return None if path is None else str(Path(path).expanduser().resolve())
-
-
-def _news_source(name: str, path: str | None, text_columns: list[str] | None,
-                 label_column: str | None, label_map: str | None, fixed_label: str | None,
-                 on_blank: str, role: str) -> dict:
-    from suites.data.news import NewsSource, parse_label_map
-
-    values: dict = {"name": name, "path": _abs(path), "on_blank": on_blank, "role": role}
-    if text_columns:
-        values["text_columns"] = tuple(_names(text_columns))
-    if label_column:
-        values["label_column"] = label_column
-    if label_map:
-        values["label_map"] = parse_label_map(label_map)
-    if fixed_label:
-        values["fixed_label"] = fixed_label
-    return NewsSource(**values).to_dict()
-
-
-def accuracy_overrides(args: argparse.Namespace) -> dict:
-    """The accuracy suites' data and budget options, as config overrides (paths absolute)."""
-    welfake = _news_source("welfake", args.welfake, args.text_columns, args.label_column,
-                           args.label_map, None, "drop", "in-domain")
-    sets = tuple(
-        _news_source(Path(path).stem, path, args.external_text_columns,
-                     args.external_label_column, args.external_label_map, args.external_label,
-                     "drop" if args.external_drop_blank else "error", "external")
-        for path in args.external or []
-    )
-    return {
-        "data": welfake,
-        "sets": sets or None,
-        "mnli": _abs(args.mnli),
-        "train_file": _abs(args.mnli_train),
-        "samples_per_split": args.mnli_samples,
-        "label_order": tuple(_names([args.mnli_label_order])) if args.mnli_label_order else None,
-        "max_train_samples": args.max_train_samples,
-        "max_eval_samples": args.max_eval_samples,
-        "max_length": args.max_length,
-        "epochs": args.epochs,
-        "learning_rate": args.learning_rate,
-        "batch_size": args.train_batch_size,
-        "finetuned_dir": _abs(args.results_dir / "finetuned"),
-        "splits_dir": _abs(args.results_dir / "splits"),
-    }
+def suite_overrides(args: argparse.Namespace, suite_names: list[str]) -> dict[str, dict]:
+    """Each chosen suite's config overrides, from the values of the flags it declared."""
+    values = vars(args)
+    return {name: SUITES[name].overrides(values, args.results_dir)
+            for name in suite_names if name in SUITES}
 
 
 def preflight(jobs: list) -> list[str]:
@@ -151,24 +100,18 @@ def preflight(jobs: list) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bench.jobs import plan_jobs
-    from bench.runner import default_run_id, execute
-    from bench.shard import ShardError, parse_shard, select_shard, shard_run_id
-    from bench.store import RunStore, StoreError
+    from bench.run.jobs import plan_jobs
+    from bench.run.runner import default_run_id, execute
+    from bench.run.shard import ShardError, parse_shard, select_shard, shard_run_id
+    from bench.run.store import RunStore, StoreError
     from suites.data.errors import DataError
 
-    overrides = {
-        "batch_sizes": tuple(args.batch_sizes) if args.batch_sizes else None,
-        "seq_lens": tuple(args.seq_lens) if args.seq_lens else None,
-        "weights": args.weights,
-        "backends": _names(args.backends) if args.backends else None,
-        "padding_sets": tuple(_names(args.padding_sets)) if args.padding_sets else None,
-    }
     try:
-        overrides.update(accuracy_overrides(args))
+        suite_names = names(args.suites)
         jobs = plan_jobs(
-            _names(args.models), _names(args.suites), mode="full" if args.full else "quick",
-            threads=args.threads, overrides=overrides, timeout_s=args.timeout,
+            names(args.models), suite_names, mode="full" if args.full else "quick",
+            threads=args.threads, overrides={"backends": names(args.backends) or None},
+            per_suite=suite_overrides(args, suite_names), timeout_s=args.timeout,
             on_skip=lambda message: print(f"not planned: {message}", file=sys.stderr),
         )
         shard = parse_shard(args.shard) if args.shard else None
@@ -208,7 +151,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _report_published(results_dir: Path) -> None:
-    from bench.publish import publish
+    from bench.report.publish import publish
 
     done = publish(results_dir)
     print(f"published: {done.leaderboard}, {len(done.plots)} plots, "
@@ -223,11 +166,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from bench.compare import CompareError, compare_runs, load_run, parse_fail_on, render
-    from bench.store import atomic_write_json
+    from bench.report.compare import CompareError, compare_runs, load_run, parse_fail_on, render
+    from suites.records.atomic import atomic_write_json
 
     try:
-        thresholds = parse_fail_on(_names(args.fail_on or []))
+        thresholds = parse_fail_on(names(args.fail_on or []))
         comparison = compare_runs(load_run(args.run_a, args.results_dir),
                                   load_run(args.run_b, args.results_dir),
                                   allow_hardware_mismatch=args.allow_hardware_mismatch)
@@ -243,7 +186,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from bench.shard import ShardError, merge_runs, missing_shards
+    from bench.run.shard import ShardError, merge_runs, missing_shards
 
     try:
         report = merge_runs(args.runs, args.into, args.results_dir)
@@ -268,7 +211,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
-    from bench.leaderboard import write_leaderboard
+    from bench.report.leaderboard import write_leaderboard
 
     path = write_leaderboard(args.results_dir, args.output)
     print(f"leaderboard: {path}")
@@ -276,7 +219,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
 
 
 def cmd_verdicts(args: argparse.Namespace) -> int:
-    from bench.verdicts import write_verdicts
+    from bench.report.verdicts import write_verdicts
 
     for path in write_verdicts(args.results_dir):
         print(path)
@@ -306,52 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--results-dir", type=Path, default=Path("results"))
     run.add_argument("--timeout", type=positive_float,
                      help="seconds per job (default: per suite)")
-    run.add_argument("--batch-sizes", type=positive_int, nargs="+",
-                     help="override the preset grid")
-    run.add_argument("--seq-lens", type=positive_int, nargs="+", help="override the preset grid")
-    run.add_argument("--weights", choices=["auto", "random-init"],
-                     help="auto: local dir → HF cache → hub → random init (default)")
-    run.add_argument("--backends", nargs="+", help="inference backends of the latency and "
-                     "memory suites, comma- or space-separated, or 'all' (default: "
-                     "pytorch-sdpa); see 'bench list'")
-    run.add_argument("--padding-sets", nargs="+", help="padding suite: which token-length "
-                     "distributions, from mnli (uses --mnli) and news (uses --welfake and "
-                     "its column options); default both")
-    data = run.add_argument_group("accuracy suites: data")
-    data.add_argument("--mnli", help="directory with MNLI validation_matched/_mismatched "
-                      "files (.tsv/.jsonl/.csv/.parquet); default: GLUE on the hub")
-    data.add_argument("--mnli-train", help="MNLI train file, to fine-tune models that have "
-                      "no MNLI checkpoint (TinyBERT)")
-    data.add_argument("--mnli-samples", type=positive_int, help="rows per validation set (default "
-                      "1000; --full uses all)")
-    data.add_argument("--mnli-label-order", help="output order of a local MNLI checkpoint "
-                      "whose id2label is generic, e.g. contradiction,entailment,neutral")
-    data.add_argument("--welfake", help="WELFake_Dataset.csv (or any news file with "
-                      "the column options); default: the hub copy")
-    data.add_argument("--text-columns", nargs="+", help="WELFake text columns (title text)")
-    data.add_argument("--label-column", help="WELFake label column (label)")
-    data.add_argument("--label-map", help="raw label values to real/fake (1=fake,0=real)")
-    data.add_argument("--external", nargs="+", help="external news files (CSV etc.)")
-    data.add_argument("--external-text-columns", nargs="+")
-    data.add_argument("--external-label-column")
-    data.add_argument("--external-label-map")
-    data.add_argument("--external-label", choices=["real", "fake"],
-                      help="one label for every row of each external file")
-    data.add_argument("--external-drop-blank", action="store_true",
-                      help="drop external rows with empty text instead of failing")
-    budget = run.add_argument_group("accuracy suites: CPU budget (all recorded)")
-    budget.add_argument("--max-train-samples", type=positive_int)
-    budget.add_argument("--max-eval-samples", type=positive_int)
-    budget.add_argument("--max-length", type=positive_int)
-    budget.add_argument("--epochs", type=positive_float)
-    budget.add_argument("--learning-rate", type=positive_float)
-    budget.add_argument("--train-batch-size", type=positive_int)
+    run.add_argument("--backends", nargs="+", help="inference backends: one job per backend "
+                     "in the latency, memory and padding suites, re-scoring in the accuracy "
+                     "suites; comma- or space-separated, or 'all' (default: pytorch-sdpa); see "
+                     "'bench list'")
     run.add_argument("--shard", help="i/n: run only the i-th of n deterministic parts of the "
                      "job matrix (default run id gets -shard<i>of<n>); combine with "
                      "'bench merge'")
     run.add_argument("--no-leaderboard", action="store_true",
                      help="do not publish the leaderboard, plots, verdicts and summary")
     run.add_argument("--no-progress", action="store_true")
+    suite_options(run)  # each suite's own flags, declared in its package
     run.set_defaults(func=cmd_run)
 
     board = sub.add_parser("leaderboard", help="render results/leaderboard.md and its plots")
@@ -395,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.interrupt import Interrupted, signals_raise
+    from bench.run.interrupt import Interrupted, signals_raise
 
     args = build_parser().parse_args(argv)
     try:

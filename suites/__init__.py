@@ -1,23 +1,39 @@
-"""Suites: each one runs identically on every model. Importing this never imports torch."""
+"""Suites: each one runs identically on every model. Importing this never imports torch.
+
+A suite is a package here whose ``__init__`` defines ``SUITE = <Suite instance>``; it is
+found by that alone (as models are found by their ``MODEL``), so adding a suite touches
+only its own package.
+"""
 
 from __future__ import annotations
 
-from suites.base import Suite
-from suites.external import ExternalSuite
-from suites.latency import LatencySuite
-from suites.memory import MemorySuite
-from suites.mnli_proxy import MnliProxySuite
-from suites.padding import PaddingSuite
-from suites.static import StaticSuite
-from suites.welfake import WelfakeSuite
+import importlib
+import pkgutil
 
-SUITES: dict[str, Suite] = {
-    s.name: s
-    for s in (StaticSuite(), LatencySuite(), MemorySuite(), PaddingSuite(), MnliProxySuite(),
-              WelfakeSuite(), ExternalSuite())
-}
-EFFICIENCY_SUITES = ("static", "latency", "memory")
-ACCURACY_SUITES = ("mnli-proxy", "welfake", "external")
+from suites.base import Suite
+
+
+def _discover() -> dict[str, Suite]:
+    found: dict[str, Suite] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if not info.ispkg:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        suite = getattr(module, "SUITE", None)
+        if suite is None:  # a shared package (data, accuracy, backends, records)
+            continue
+        if not isinstance(suite, Suite):
+            raise TypeError(f"{module.__file__}: SUITE must be a Suite instance, not "
+                            f"{type(suite).__name__}")
+        if suite.name in found:
+            raise ValueError(f"suite name {suite.name!r} is declared twice")
+        found[suite.name] = suite
+    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
+
+
+SUITES: dict[str, Suite] = _discover()
+# `bench run` without --suites: the main job (offline, random-init efficiency suites).
+EFFICIENCY_SUITES = tuple(name for name, suite in SUITES.items() if suite.in_main_job)
 
 
 def get_suite(name: str) -> Suite:

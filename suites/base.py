@@ -11,9 +11,12 @@ from models_registry.meta import ModelMeta
 from models_registry.weights import ResolvedWeights
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
-    from bench.result_schema import JobResult
+    from suites.options import Option, Values
+    from suites.records.schema import JobResult
 
 Mode = Literal["quick", "full"]
 Progress = Callable[[str], None]
@@ -82,8 +85,14 @@ class Suite(ABC):
     # Suites that hold timings against the machine's measured GEMM peak (roofline).
     needs_machine_peak: ClassVar[bool] = False
     # Suites whose numbers are timings: their jobs hold the machine lock exclusively, so no
-    # other bench job on this machine runs beside them (see bench.machine_lock).
+    # other bench job on this machine runs beside them (see bench.run.machine_lock).
     needs_quiet_machine: ClassVar[bool] = False
+    # The `bench run` flags this suite reads (suites.options); `overrides` maps their values.
+    options: ClassVar[tuple[Option, ...]] = ()
+    # Where the suite sits in listings and the leaderboard, and whether `bench run` runs it
+    # when no --suites is given (the main job).
+    order: ClassVar[int] = 100
+    in_main_job: ClassVar[bool] = False
 
     @abstractmethod
     def preset(self, mode: Mode, threads: int) -> SuiteConfig:
@@ -95,6 +104,11 @@ class Suite(ABC):
         return replace(
             config, **{k: v for k, v in overrides.items() if k in known and v is not None}
         )
+
+    def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
+        """Config overrides from the parsed values of :attr:`options` (None: keep the preset).
+        ``results_dir`` is where the run keeps what it makes once and reuses."""
+        return {}
 
     def unsupported(self, meta: ModelMeta) -> str | None:
         """Why this suite cannot run this model (the job is then not planned), or None."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bench.result_schema import JobResult
+    from suites.records.schema import JobResult
 
 
 def ok_results(results: list[JobResult]) -> list[JobResult]:

@@ -5,19 +5,16 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # tests/accuracy_data.py
-
 # Tests never touch the network: no hub lookups, no downloads.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # The tests' own jobs take a machine lock of their own, never one a real run on this machine
-# holds (bench.machine_lock).
+# holds (bench.run.machine_lock).
 _LOCK_DIR = tempfile.mkdtemp(prefix="bench-test-lock-")
 atexit.register(shutil.rmtree, _LOCK_DIR, True)
 os.environ["BENCH_LOCK_FILE"] = os.path.join(_LOCK_DIR, "machine.lock")
@@ -81,7 +78,7 @@ def tiny_bert_dir(tiny_model_dirs) -> Path:
 @pytest.fixture(scope="session")
 def tiny_classifier_dirs(tmp_path_factory) -> dict[str, Path]:
     """Tiny base models of each family with a WordPiece tokenizer the test wrote."""
-    from accuracy_data import write_tokenizer
+    from tests.accuracy_data import write_tokenizer
 
     root = tmp_path_factory.mktemp("tiny-classifiers")
     return {f: write_tokenizer(f, save_tiny_model(f, root / f"tiny-{f}", seed=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from bench.result_schema import (
+from suites.records.schema import (
     EnvironmentRecord,
     ErrorRecord,
     GitRecord,
@@ -156,7 +156,7 @@ def fixture_results() -> list:
 
 def write_fixture_runs(root: Path) -> None:
     """``fixture_results`` stored as run ``run-1`` under ``root``."""
-    from bench.store import RunStore
+    from bench.run.store import RunStore
 
     store = RunStore(root, "run-1")
     for result in fixture_results():

@@ -9,7 +9,7 @@ from suites.table import ok_results
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bench.result_schema import JobResult
+    from suites.records.schema import JobResult
 
 
 def _pct(value: float | None) -> float | None:

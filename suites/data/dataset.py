@@ -107,7 +107,7 @@ class LabelledTexts:
 
     # --- persistence: a split is saved once and re-read by every model -------------------
     def to_jsonl(self, path: Path) -> None:
-        from bench.store import atomic_write_text
+        from suites.records.atomic import atomic_write_text
 
         lines = [json.dumps({"label_names": list(self.label_names), "name": self.name,
                              "source": self.source, "notes": self.notes})]

@@ -265,7 +265,7 @@ def standard_splits(
     for name, split in splits.items():
         split.notes.update({"recipe": recipe, **full.notes})
         split.to_jsonl(directory / f"{name}.jsonl")
-    from bench.store import atomic_write_json
+    from suites.records.atomic import atomic_write_json
 
     atomic_write_json(
         manifest, {"recipe": recipe, "splits": {n: s.describe() for n, s in splits.items()}}

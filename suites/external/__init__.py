@@ -1,3 +1,5 @@
 from suites.external.suite import ExternalConfig, ExternalSuite
 
-__all__ = ["ExternalConfig", "ExternalSuite"]
+SUITE = ExternalSuite()
+
+__all__ = ["SUITE", "ExternalConfig", "ExternalSuite"]

@@ -10,15 +10,24 @@ from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
 from models_registry.weights import WeightsNotFoundError
+from suites.accuracy.options import (
+    BUDGET_OPTIONS,
+    EXTERNAL_OPTIONS,
+    WELFAKE_OPTIONS,
+    budget_overrides,
+    external_overrides,
+    welfake_overrides,
+)
 from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.errors import DataError
 from suites.data.news import NEWS_LABELS, NewsSource
+from suites.options import Values
 from suites.welfake.suite import WelfakeConfig
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bench.result_schema import JobResult
+    from suites.records.schema import JobResult
 
 EXCERPT_CHARS = 200
 
@@ -101,8 +110,14 @@ class ExternalSuite(Suite):
     name = "external"
     description = "external generalization: fine-tuned models on unseen news sets, gap vs in-domain"
     config_type = ExternalConfig
+    options = (*WELFAKE_OPTIONS, *EXTERNAL_OPTIONS, *BUDGET_OPTIONS)
+    order = 70
     default_timeout_s = 3 * 3600.0
     frameworks = ("transformers", "sklearn")
+
+    def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
+        return {**welfake_overrides(values), **external_overrides(values),
+                **budget_overrides(values, results_dir)}
 
     def preset(self, mode: Mode, threads: int) -> ExternalConfig:
         return ExternalConfig(threads=threads)

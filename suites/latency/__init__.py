@@ -1,3 +1,5 @@
 from suites.latency.suite import LatencyConfig, LatencySuite
 
-__all__ = ["LatencyConfig", "LatencySuite"]
+SUITE = LatencySuite()
+
+__all__ = ["SUITE", "LatencyConfig", "LatencySuite"]

@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    from bench.store import atomic_write_json
+    from suites.records.atomic import atomic_write_json
 
     atomic_write_json(args.out, measure_peaks(args.threads).to_dict())
     return 0

@@ -16,18 +16,20 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.rounds import Entry, Point, PointTiming, RoundPlan, interleave
 from suites.latency.tracker import LatencyStats
+from suites.options import SWEEP_OPTIONS, Values, sweep_overrides
 from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bench.result_schema import JobResult
+    from suites.records.schema import JobResult
 
 QUICK_GRID = ((1, 8), (128, 512))
 FULL_GRID = ((1, 2, 4, 8, 16, 32), (64, 128, 256, 512))
@@ -115,10 +117,16 @@ class LatencySuite(Suite):
     description = ("forward-pass latency sweep per backend, timed in interleaved rounds "
                    "(p50/p90/p99, GFLOP/s, % of GEMM peak)")
     config_type = LatencyConfig
+    options = SWEEP_OPTIONS
+    order = 20
+    in_main_job = True
     frameworks = ("transformers", "sklearn")
     backend_axis = True
     needs_quiet_machine = True
     needs_machine_peak = True
+
+    def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
+        return sweep_overrides(values)
 
     def preset(self, mode: Mode, threads: int) -> LatencyConfig:
         if mode == "full":

@@ -1,3 +1,5 @@
 from suites.memory.suite import MemoryConfig, MemorySuite
 
-__all__ = ["MemoryConfig", "MemorySuite"]
+SUITE = MemorySuite()
+
+__all__ = ["SUITE", "MemoryConfig", "MemorySuite"]

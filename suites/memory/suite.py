@@ -9,19 +9,20 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.suite import FULL_GRID, QUICK_GRID
 from suites.lifecycle import child_env
 from suites.memory.tracker import high_water_mark_mib
+from suites.options import SWEEP_OPTIONS, Values, sweep_overrides
 from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bench.result_schema import JobResult
+    from suites.records.schema import JobResult
 
 # The forward-pass peak must agree with the kernel's own accounting of the probe process
 # (read by the parent with wait4, as /usr/bin/time -v does) within this fraction.
@@ -101,7 +102,13 @@ class MemorySuite(Suite):
     name = "memory"
     description = "RSS after imports / load and peak during forward, one fresh process per point"
     config_type = MemoryConfig
+    options = SWEEP_OPTIONS
+    order = 30
+    in_main_job = True
     backend_axis = True
+
+    def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
+        return sweep_overrides(values)
 
     def preset(self, mode: Mode, threads: int) -> MemoryConfig:
         grid = FULL_GRID if mode == "full" else QUICK_GRID

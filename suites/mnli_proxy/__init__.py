@@ -1,3 +1,5 @@
 from suites.mnli_proxy.suite import MnliProxyConfig, MnliProxySuite
 
-__all__ = ["MnliProxyConfig", "MnliProxySuite"]
+SUITE = MnliProxySuite()
+
+__all__ = ["SUITE", "MnliProxyConfig", "MnliProxySuite"]

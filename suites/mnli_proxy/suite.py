@@ -1,6 +1,6 @@
 """MNLI proxy: MNLI-fine-tuned checkpoints on a fixed, seeded, stratified slice of
 validation_matched and validation_mismatched (``--full``: the whole sets), with bootstrap CIs,
-for judging the papers' MNLI claims (see ``bench.verdicts``)."""
+for judging the papers' MNLI claims (see ``bench.report.verdicts``)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ from typing import TYPE_CHECKING, Any
 from models_registry.meta import ModelMeta
 from models_registry.weights import WeightsNotFoundError
 from suites.accuracy.config import AccuracyConfig
+from suites.accuracy.options import BUDGET_OPTIONS, MNLI_OPTIONS, budget_overrides, mnli_overrides
 from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.errors import DataError
 from suites.data.mnli import MNLI_LABELS, MNLI_SPLITS
+from suites.options import Values
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bench.result_schema import JobResult
+    from suites.records.schema import JobResult
 
 QUICK_SAMPLES = 1000
 MNLI_MAX_LENGTH = 128  # the GLUE fine-tuning convention
@@ -95,7 +97,12 @@ class MnliProxySuite(Suite):
     name = "mnli-proxy"
     description = "MNLI-m/mm accuracy of MNLI checkpoints on a seeded stratified slice"
     config_type = MnliProxyConfig
+    options = (*MNLI_OPTIONS, *BUDGET_OPTIONS)
+    order = 50
     default_timeout_s = 3 * 3600.0
+
+    def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
+        return {**mnli_overrides(values), **budget_overrides(values, results_dir)}
 
     def preset(self, mode: Mode, threads: int) -> MnliProxyConfig:
         samples = None if mode == "full" else QUICK_SAMPLES

@@ -1,3 +1,5 @@
 from suites.padding.suite import PaddingConfig, PaddingSuite
 
-__all__ = ["PaddingConfig", "PaddingSuite"]
+SUITE = PaddingSuite()
+
+__all__ = ["SUITE", "PaddingConfig", "PaddingSuite"]

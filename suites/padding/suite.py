@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
+from suites.accuracy.options import MNLI, WELFAKE_OPTIONS, mnli_overrides, welfake_overrides
 from suites.base import EfficiencyConfig, Mode, Progress, Suite, SuiteOutput
 from suites.data.errors import DataError
+from suites.options import WEIGHTS, Option, Values, names
 from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bench.result_schema import JobResult
+    from suites.records.schema import JobResult
 
 FIXED_LENGTH = {"mnli": 128, "news": 512}
 UNCASED_VOCAB_SIZE = 30522
@@ -131,13 +133,25 @@ def measure_set(prepared: Any, tokenizer: Any, texts: list[str], pairs: list[str
     }
 
 
+PADDING_SETS = Option("--padding-sets", "padding suite: which token-length distributions, from "
+                      "mnli (uses --mnli) and news (uses --welfake and its column options); "
+                      "default both", "padding suite", {"nargs": "+"})
+
+
 class PaddingSuite(Suite):
     name = "padding"
     description = "fixed vs dynamic padding vs length bucketing on real token lengths"
     config_type = PaddingConfig
+    options = (PADDING_SETS, WEIGHTS, MNLI, *WELFAKE_OPTIONS)
+    order = 40
     backend_axis = True
     needs_quiet_machine = True
     default_timeout_s = 3600.0
+
+    def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
+        return {"padding_sets": tuple(names(values.get("padding_sets"))) or None,
+                "weights": values.get("weights"), "mnli": mnli_overrides(values)["mnli"],
+                **welfake_overrides(values)}
 
     def preset(self, mode: Mode, threads: int) -> PaddingConfig:
         return PaddingConfig(threads=threads, texts_per_set=512 if mode == "full" else 128,

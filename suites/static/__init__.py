@@ -1,3 +1,5 @@
 from suites.static.suite import StaticConfig, StaticSuite
 
-__all__ = ["StaticConfig", "StaticSuite"]
+SUITE = StaticSuite()
+
+__all__ = ["SUITE", "StaticConfig", "StaticSuite"]

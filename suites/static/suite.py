@@ -5,16 +5,17 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
 from suites.base import EfficiencyConfig, Mode, Progress, Suite, SuiteOutput
+from suites.options import SEQ_LENS, WEIGHTS, Values, sweep_overrides
 from suites.table import mib, model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bench.result_schema import JobResult
+    from suites.records.schema import JobResult
 
 FLOP_SEQ_LENS = (64, 128, 256, 512)
 
@@ -33,7 +34,13 @@ class StaticSuite(Suite):
     name = "static"
     description = "parameters, fp32 size, safetensors size on disk, FLOPs per forward"
     config_type = StaticConfig
+    options = (SEQ_LENS, WEIGHTS)
+    order = 10
+    in_main_job = True
     default_timeout_s = 900.0
+
+    def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
+        return sweep_overrides(values)
 
     def preset(self, mode: Mode, threads: int) -> StaticConfig:
         # FLOPs are counted on the eager graph, where every attention product is a visible op.

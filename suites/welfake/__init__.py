@@ -1,3 +1,5 @@
 from suites.welfake.suite import WelfakeConfig, WelfakeSuite
 
-__all__ = ["WelfakeConfig", "WelfakeSuite"]
+SUITE = WelfakeSuite()
+
+__all__ = ["SUITE", "WelfakeConfig", "WelfakeSuite"]

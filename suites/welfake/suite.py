@@ -12,13 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
 from suites.accuracy.config import AccuracyConfig
+from suites.accuracy.options import (
+    BUDGET_OPTIONS,
+    WELFAKE_OPTIONS,
+    budget_overrides,
+    welfake_overrides,
+)
 from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.news import NEWS_LABELS, NewsSource, welfake_source
+from suites.options import Values
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bench.result_schema import JobResult
+    from suites.records.schema import JobResult
 
 
 def _default_source() -> dict[str, Any]:
@@ -93,8 +100,13 @@ class WelfakeSuite(Suite):
     name = "welfake"
     description = "WELFake in-domain: fine-tune on 70/15/15 splits, test accuracy/F1/CIs/ECE"
     config_type = WelfakeConfig
+    options = (*WELFAKE_OPTIONS, *BUDGET_OPTIONS)
+    order = 60
     default_timeout_s = 6 * 3600.0
     frameworks = ("transformers", "sklearn")
+
+    def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
+        return {**welfake_overrides(values), **budget_overrides(values, results_dir)}
 
     def preset(self, mode: Mode, threads: int) -> WelfakeConfig:
         return WelfakeConfig(threads=threads)

@@ -111,9 +111,9 @@ def test_sequence_lengths_beyond_every_position_fail_before_any_job(tmp_path, ca
 
 
 def test_a_job_whose_points_are_all_skipped_is_not_ok(tmp_path, tiny_model_dirs):
-    from bench.jobs import plan_jobs
-    from bench.runner import execute
-    from bench.store import RunStore
+    from bench.run.jobs import plan_jobs
+    from bench.run.runner import execute
+    from bench.run.store import RunStore
 
     # A local directory's positions are known only once the job reads its config.json.
     jobs = plan_jobs([str(tiny_model_dirs["bert"])], ["latency"], mode="quick", threads=1,
@@ -149,7 +149,7 @@ def test_a_malformed_config_json_names_the_file(tmp_path, capsys):
 
 
 def test_training_data_errors_are_caught_before_any_job(tmp_path, capsys):
-    from accuracy_data import write_news_csv
+    from tests.accuracy_data import write_news_csv
 
     csv = write_news_csv(tmp_path / "w.csv", 100)
     base = ["run", "--models", "tfidf-logreg", "--suites", "welfake", "--welfake", str(csv),

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import time
 
-from accuracy_data import write_news_csv
-
 from bench.cli import main
-from bench.jobs import plan_jobs
+from bench.run.jobs import plan_jobs
+from tests.accuracy_data import write_news_csv
 
 
 def test_offline_without_data_fails_fast_naming_every_missing_input(tmp_path, capsys):

@@ -247,7 +247,7 @@ def test_a_silent_hub_stops_a_hub_model_before_any_job(online, silent_listener, 
 
 def test_a_hub_that_goes_silent_fails_the_job_within_30_s(online, answers_only_the_probe,
                                                          tmp_path, monkeypatch):
-    from bench.store import iter_results
+    from bench.run.store import iter_results
 
     endpoint = f"http://{answers_only_the_probe}"
     monkeypatch.setenv("HF_ENDPOINT", endpoint)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from accuracy_data import write_news_csv
 
 from models_registry.meta import ModelMeta
 from suites.data.errors import DataError
 from suites.data.news import NewsSource
 from suites.padding.strategies import STRATEGIES, batch_plan, length_summary
 from suites.padding.suite import PaddingSuite
+from tests.accuracy_data import write_news_csv
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)

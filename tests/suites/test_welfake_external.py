@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from accuracy_data import write_news_csv
 
 from models_registry import get_model, resolve_model_spec
 from suites.data.errors import DataError
 from suites.data.news import NewsSource, welfake_source
 from suites.external import ExternalSuite
 from suites.welfake import WelfakeSuite
+from tests.accuracy_data import write_news_csv
 
 
 @pytest.fixture(scope="module")

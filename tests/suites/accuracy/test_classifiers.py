@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from accuracy_data import VOCAB, news_text
 
 from models_registry import get_model
 from suites.accuracy.classifiers import TFIDF_FILES, TfidfLogReg
+from tests.accuracy_data import VOCAB, news_text
 
 
 def test_tfidf_round_trip_through_safetensors(tmp_path):

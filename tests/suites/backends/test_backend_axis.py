@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bench.jobs import plan_jobs
+from bench.run.jobs import plan_jobs
 from models_registry.meta import ModelMeta
 from suites.backends import BACKENDS, REFERENCE, expand_backends
 from suites.latency.roofline import PEAK_ENV, MachinePeaks, MatmulPeak, peaks_for_job

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from accuracy_data import write_mnli_dir, write_news_csv
 
 from suites.data.errors import DataError
 from suites.data.mnli import load_mnli
 from suites.data.news import NewsSource, load_news, standard_splits, welfake_source
+from tests.accuracy_data import write_mnli_dir, write_news_csv
 
 
 def test_splits_are_deterministic_stratified_and_disjoint(tmp_path):

@@ -1,0 +1,1 @@
+"""Everything derived from stored results: leaderboard, plots, verdicts, comparisons, publish."""

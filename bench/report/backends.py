@@ -1,0 +1,160 @@
+"""Backend comparison for the leaderboard: each model at its best backend, never ranking one
+that failed its parity gate, and the machine's GEMM peak the roofline figures refer to."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pandas as pd
+
+from bench.report.noise import ci_columns
+from suites.backends import REFERENCE
+from suites.latency.ratios import speed_ratio
+from suites.records.schema import JobResult
+
+BACKEND_POINT = (8, 128)  # the issue's target point: batch 8, 128 tokens
+
+
+def backend_of(result: JobResult) -> str:
+    return result.config.get("backend") or REFERENCE
+
+
+def reference_points(results: list[JobResult], suite: str) -> dict[str, dict[tuple, dict]]:
+    """model → (batch, seq) → point, from the reference backend; the newest result wins."""
+    out: dict[str, dict[tuple, dict]] = defaultdict(dict)
+    for r in sorted(results, key=lambda r: (r.finished_at, r.job_id)):
+        if r.suite == suite and r.status == "ok" and backend_of(r) == REFERENCE:
+            for p in r.metrics.get("points", []):
+                out[r.model.name][(p["batch_size"], p["seq_len"])] = p
+    return out
+
+
+def _point(result: JobResult, batch: int, seq: int) -> dict[str, Any] | None:
+    return next((p for p in result.metrics.get("points", [])
+                 if (p["batch_size"], p["seq_len"]) == (batch, seq)), None)
+
+
+def gate(result: JobResult) -> tuple[bool, str]:
+    """(rankable, why): the reference passes by definition; others need a passed gate."""
+    if backend_of(result) == REFERENCE:
+        return True, "reference"
+    parity = result.metrics.get("parity")
+    if not parity:
+        return False, "no parity gate run"
+    return parity["passed"], "pass" if parity["passed"] else f"FAIL: {parity['reason']}"
+
+
+def _parity_figures(parity: dict[str, Any] | None) -> tuple[float | None, float | None]:
+    """(agreement %, max |Δlogit|) as the tables show them; None without a gate run."""
+    if not parity:
+        return None, None
+    return (round(100 * parity["agreement"], 2),
+            float(f"{parity['max_abs_logit_diff']:.3g}"))
+
+
+def _latency_by_model(results: list[JobResult]) -> dict[str, dict[str, JobResult]]:
+    out: dict[str, dict[str, JobResult]] = {}
+    for r in sorted(results, key=lambda r: r.finished_at):
+        if r.suite == "latency" and r.status == "ok":
+            out.setdefault(r.model.name, {})[backend_of(r)] = r
+    return out
+
+
+def _reference_point(results: list[JobResult], r: JobResult, point: tuple[int, int]
+                     ) -> dict[str, Any] | None:
+    """The fp32 reference at ``point`` for ``r``: from r's own run when that run timed it
+    (a ratio within one run), else the newest."""
+    refs = [x for x in sorted(results, key=lambda x: x.finished_at)
+            if x.suite == "latency" and x.status == "ok" and x.model.name == r.model.name
+            and backend_of(x) == REFERENCE and _point(x, *point)]
+    same_run = [x for x in refs if x.run_id == r.run_id]
+    chosen = (same_run or refs)[-1:]
+    return _point(chosen[0], *point) if chosen else None
+
+
+def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POINT
+                  ) -> pd.DataFrame:
+    rows = []
+    for model, by_backend in sorted(_latency_by_model(results).items()):
+        if len(by_backend) < 2 and REFERENCE in by_backend:
+            continue  # only the reference: nothing to compare
+        for name, r in by_backend.items():
+            p = _point(r, *point)
+            if p is None:
+                continue
+            ref_point = _reference_point(results, r, point)
+            _, verdict = gate(r)
+            agree, max_diff = _parity_figures(r.metrics.get("parity"))
+            rows.append({
+                "model": model, "backend": name, "precision": r.metrics.get("precision"),
+                "p50 ms": round(p["p50_ms"], 2), "samples/s": round(p["samples_per_s"], 1),
+                **ci_columns(f"× vs {REFERENCE}",
+                             speed_ratio(ref_point, p) if ref_point else None),
+                "GFLOP/s": p.get("achieved_gflops"), "% peak": p.get("pct_of_peak"),
+                "convert s": r.metrics.get("prepare_s"),
+                "first call ms": p.get("first_call_ms"),
+                "agree %": agree, "max |Δlogit|": max_diff,
+                "parity gate": verdict,
+            })
+    return pd.DataFrame(rows)
+
+
+def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POINT
+                  ) -> dict[str, dict[str, Any]]:
+    """Per model: the fastest backend that passed its gate, its speed-up and parity."""
+    out = {}
+    for model, by_backend in _latency_by_model(results).items():
+        ranked = [(speed_ratio(ref, p), name, r) for name, r in by_backend.items()
+                  if gate(r)[0] and (p := _point(r, *point))
+                  and (ref := _reference_point(results, r, point))]
+        if not ranked:
+            continue
+        ratio, name, r = max(ranked, key=lambda t: t[0].value)
+        agree, max_diff = _parity_figures(r.metrics.get("parity"))
+        out[model] = {  # the reference, when it wins, agrees with itself exactly
+            f"best backend b{point[0]}/s{point[1]}": name,
+            "best ×": round(ratio.value, 2),
+            "best × low": round(ratio.low, 2), "best × high": round(ratio.high, 2),
+            "best agree %": 100.0 if agree is None else agree,
+            "best max |Δlogit|": 0.0 if max_diff is None else max_diff,
+        }
+    return out
+
+
+def machine_peak_line(results: list[JobResult]) -> str | None:
+    peaks = next((r.metrics["machine_peak"] for r in sorted(results, key=lambda r: r.finished_at)
+                  if r.suite == "latency" and r.metrics.get("machine_peak")), None)
+    if not peaks:
+        return None
+    parts = [f"{k} {v['gflops']:.0f} G{'OP' if k == 'int8' else 'FLOP'}/s"
+             for k, v in peaks["peaks"].items()]
+    return (f"- Measured GEMM peak ({peaks['threads']} threads, median of repeats, best of "
+            f"n×n sizes): {', '.join(parts)}; `% peak` holds each point against the peak of "
+            "its backend's precision")
+
+
+def accuracy_delta_table(results: list[JobResult]) -> pd.DataFrame:
+    """Accuracy through each backend on the real fine-tuned model and the real rows."""
+    rows = []
+    for r in results:
+        if r.status != "ok":
+            continue
+        scored = []
+        if r.suite == "welfake":
+            scored = [("in-domain test", r.metrics.get("test", {}))]
+        elif r.suite == "external":
+            scored = list(r.metrics.get("sets", {}).items())
+        for where, metrics in scored:
+            for backend, d in (metrics.get("backends") or {}).items():
+                rows.append({
+                    "model": r.model.name, "set": where, "backend": backend,
+                    "n": d.get("n"),
+                    "acc %": round(100 * d["accuracy"], 2) if "accuracy" in d else None,
+                    "Δ pts vs fp32": d.get("accuracy_delta_pts"),
+                    "agree %": round(100 * d["agreement"], 2) if "agreement" in d else None,
+                    "max |Δp|": (float(f"{d['max_abs_prob_diff']:.3g}")
+                                 if "max_abs_prob_diff" in d else None),
+                    "note": d.get("skipped", ""),
+                })
+    return pd.DataFrame(rows)

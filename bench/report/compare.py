@@ -1,0 +1,336 @@
+"""``bench compare RUN_A RUN_B``: what changed between two runs, beyond the noise.
+
+- **Latency**: every timed call is stored, so the two *distributions* are compared: a
+  two-sided Mann–Whitney U test, and a seeded percentile-bootstrap 95% CI of the ratio of
+  medians (B / A). A change counts only when both say so (p < 0.05 and the CI excludes 1),
+  the rule asv uses (a factor *and* a significant difference). It must also exceed the
+  noise floor: the runs' own round-to-round noise, and the spread of several baseline runs
+  when given (``bench compare A1,A2,A3 B``).
+- **Accuracy**: on the very same rows (same data fingerprint, per-row predictions stored) a
+  paired bootstrap CI of the difference and the exact McNemar test; otherwise an unpaired
+  95% CI of the difference of two proportions. A change counts when the CI excludes 0.
+- **Peak memory**: one measurement per point, so there is no distribution; a change counts
+  beyond a 2% floor (the probes agree with ``wait4``'s rusage within that).
+
+Latency and memory are properties of a machine: comparing them across hardware
+fingerprints is refused unless asked for, and then every such row is flagged. ``--fail-on``
+turns significant regressions beyond a threshold into exit code 1, for CI gates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.report.accuracy import evaluations
+from bench.report.backends import backend_of
+from bench.run.store import read_run
+from suites.latency.ratios import bootstrap_medians
+from suites.records.schema import JobResult
+
+ALPHA = 0.05
+N_BOOTSTRAP = 2000
+SEED = 0
+MEMORY_NOISE_PCT = 2.0
+HARDWARE_BOUND = ("latency", "memory")
+KEY_PACKAGES = ("torch", "transformers", "onnxruntime")
+
+
+class CompareError(ValueError):
+    """The runs cannot be compared as asked; the message says why and what to do."""
+
+
+@dataclass
+class Delta:
+    """One metric at one point, in run A and run B."""
+
+    metric: str  # latency | memory | accuracy
+    model: str
+    backend: str
+    where: str  # "b8/s128" or the test set
+    unit: str
+    a: float
+    b: float
+    change: float  # latency/memory: % of A; accuracy: percentage points
+    ci: tuple[float, float] | None
+    p_value: float | None
+    method: str
+    significant: bool
+    cross_hardware: bool = False
+    # The noise floor a change must exceed, in %: the larger of the runs' own round-to-round
+    # noise (``within_run_noise``) and, when several baseline runs were given, their spread
+    # (max - min of their values, % of their median).
+    noise_pct: float | None = None
+
+    @property
+    def regression(self) -> bool:
+        worse = self.change < 0 if self.metric == "accuracy" else self.change > 0
+        return self.significant and worse
+
+    @property
+    def improvement(self) -> bool:
+        return self.significant and not self.regression
+
+    @property
+    def verdict(self) -> str:
+        word = ("regression" if self.regression else "improvement" if self.improvement
+                else "no significant change")
+        return word + (" ⚠ DIFFERENT HARDWARE" if self.cross_hardware else "")
+
+    def row(self) -> dict[str, Any]:
+        unit = "pts" if self.metric == "accuracy" else "%"
+        ci = f"[{self.ci[0]:+.2f}, {self.ci[1]:+.2f}]" if self.ci else ""
+        return {
+            "metric": self.metric, "model": self.model, "backend": self.backend,
+            "point": self.where, "unit": self.unit, "A": _fmt(self.a), "B": _fmt(self.b),
+            "change": f"{self.change:+.2f} {unit}",
+            "95% CI": ci, "p": "" if self.p_value is None else f"{self.p_value:.3g}",
+            "noise": "" if self.noise_pct is None else f"±{self.noise_pct:.2f} %",
+            "verdict": self.verdict,
+        }
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:.0f}"
+
+
+# --- the statistics ------------------------------------------------------------------------
+
+
+def compare_samples(a: list[float], b: list[float], *, seed: int = SEED
+                    ) -> tuple[float, tuple[float, float], float]:
+    """(% change of the median, its bootstrap 95% CI, Mann–Whitney p) for B against A."""
+    from scipy.stats import mannwhitneyu
+
+    xa, xb = np.asarray(a, float), np.asarray(b, float)
+    rng = np.random.default_rng(seed)
+    ma, mb = bootstrap_medians(xa, rng, N_BOOTSTRAP), bootstrap_medians(xb, rng, N_BOOTSTRAP)
+    low, high = np.percentile(100 * (mb / ma - 1), [2.5, 97.5])
+    p = float(mannwhitneyu(xa, xb, alternative="two-sided").pvalue)
+    return 100 * (np.median(xb) / np.median(xa) - 1), (float(low), float(high)), p
+
+
+def compare_accuracy(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEED
+                     ) -> tuple[float, tuple[float, float], float | None, str]:
+    """(difference in points, 95% CI, p or None, method) for B against A."""
+    paired = (ma.get("data", {}).get("fingerprint") == mb.get("data", {}).get("fingerprint")
+              and "predictions" in ma and "predictions" in mb
+              and ma.get("labels") == mb.get("labels"))
+    if paired:
+        from suites.accuracy.metrics import mcnemar
+
+        truth = np.asarray(ma["labels"])
+        ca = np.asarray(ma["predictions"]) == truth
+        cb = np.asarray(mb["predictions"]) == truth
+        rng = np.random.default_rng(seed)
+        draws = rng.integers(0, len(truth), size=(N_BOOTSTRAP, len(truth)))
+        diffs = 100 * (cb[draws].mean(axis=1) - ca[draws].mean(axis=1))
+        low, high = np.percentile(diffs, [2.5, 97.5])
+        p = mcnemar(ca, cb)["p_value"]
+        return (100 * (cb.mean() - ca.mean()), (float(low), float(high)), p,
+                "paired: same rows, bootstrap CI + exact McNemar")
+    pa, pb, na, nb = ma["accuracy"], mb["accuracy"], ma["n"], mb["n"]
+    se = 100 * np.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
+    diff = 100 * (pb - pa)
+    return diff, (diff - 1.96 * se, diff + 1.96 * se), None, "unpaired: normal-approx CI"
+
+
+# --- matching the two runs -----------------------------------------------------------------
+
+
+def load_run(spec: str | Path, results_dir: Path) -> list[JobResult]:
+    """A run by id (``<results_dir>/runs/<id>``) or by directory; ok results only. Several
+    runs, comma-separated, are read together (a baseline of repeated runs)."""
+    results = []
+    for one in str(spec).split(","):
+        try:
+            _, found = read_run(one.strip(), results_dir)
+        except ValueError as exc:
+            raise CompareError(str(exc)) from None
+        results += [r for _, r in found if r.status == "ok"]
+    return results
+
+
+def _points(results: list[JobResult], suite: str) -> dict[tuple, tuple[dict, JobResult]]:
+    """(model, backend, threads, batch, seq) → (point, its result); the newest wins."""
+    out: dict[tuple, tuple[dict, JobResult]] = {}
+    for r in sorted(results, key=lambda r: (r.finished_at, r.job_id)):
+        if r.suite == suite:
+            for p in r.metrics.get("points", []):
+                key = (r.model.name, backend_of(r), r.config.get("threads"),
+                       p["batch_size"], p["seq_len"])
+                out[key] = (p, r)
+    return out
+
+
+def _scores(results: list[JobResult]) -> dict[tuple, dict[str, Any]]:
+    newest = sorted(results, key=lambda r: (r.finished_at, r.job_id))
+    return {(model, label): metrics for label, model, metrics in evaluations(newest)}
+
+
+@dataclass
+class Comparison:
+    a_label: str
+    b_label: str
+    deltas: list[Delta]
+    notices: list[str]
+    refused: list[str]
+
+    def regressions(self, thresholds: dict[str, float]) -> list[Delta]:
+        """Significant regressions whose size exceeds the metric's ``--fail-on`` threshold."""
+        return [d for d in self.deltas
+                if d.metric in thresholds and d.regression
+                and abs(d.change) > thresholds[d.metric]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a_label, "b": self.b_label, "notices": self.notices,
+                "refused": self.refused,
+                "deltas": [{**asdict(d), "regression": d.regression,
+                            "improvement": d.improvement, "verdict": d.verdict}
+                           for d in self.deltas]}
+
+
+def _describe(results: list[JobResult]) -> str:
+    runs = sorted({r.run_id for r in results})
+    shas = sorted({(r.git.sha or "unknown")[:10] for r in results})
+    fps = sorted({r.hardware_fingerprint for r in results})
+    return f"run {', '.join(runs)} (code {', '.join(shas)}; hardware {', '.join(fps)})"
+
+
+def between_run_noise(values: list[float]) -> float | None:
+    """The baseline runs' spread at one point: (max - min) / median, in %; None for one run."""
+    if len(values) < 2:
+        return None
+    return float(100 * (max(values) - min(values)) / np.median(values))
+
+
+def within_run_noise(baseline: list[dict[str, Any]], point: dict[str, Any]) -> float | None:
+    """What the runs' own rounds allow a p50 to move by chance, in %: each side's 95% CI
+    half-width across its rounds (``noise_pct``; the baseline's median over its runs),
+    combined as for a difference of two independent estimates. None when either side was
+    not timed in rounds."""
+    mine = point.get("noise_pct")
+    theirs = [p["noise_pct"] for p in baseline if p.get("noise_pct") is not None]
+    if mine is None or not theirs:
+        return None
+    return float(np.hypot(np.median(theirs), mine))
+
+
+def compare_runs(a: list[JobResult], b: list[JobResult], *,
+                 allow_hardware_mismatch: bool = False) -> Comparison:
+    """B against the baseline A. When A holds several runs (``bench compare A1,A2,A3 B``),
+    latency samples are pooled over them and a change must also exceed their between-run
+    spread at that point to count: the gate then does not fire on run-to-run drift."""
+    deltas: list[Delta] = []
+    notices: list[str] = []
+    refused: list[str] = []
+    baselines: dict[str, list[JobResult]] = defaultdict(list)
+    for r in a:
+        baselines[r.run_id].append(r)
+    for suite in HARDWARE_BOUND:
+        pa, pb = _points(a, suite), _points(b, suite)
+        per_run = [_points(rs, suite) for rs in baselines.values()]
+        for key in sorted(pa.keys() & pb.keys(), key=str):
+            (_, ra), (point_b, rb) = pa[key], pb[key]
+            model, backend, _, batch, seq = key
+            where = f"b{batch}/s{seq}"
+            cross = ra.hardware_fingerprint != rb.hardware_fingerprint
+            if cross and not allow_hardware_mismatch:
+                refused.append(f"{suite} {model}/{backend} {where}: hardware "
+                               f"{ra.hardware_fingerprint} vs {rb.hardware_fingerprint}")
+                continue
+            runs_a = [points[key][0] for points in per_run if key in points]
+            if suite == "latency":
+                between = between_run_noise([p["p50_ms"] for p in runs_a])
+                within = within_run_noise(runs_a, point_b)
+                noise = max((n for n in (between, within) if n is not None), default=None)
+                pooled = [s for p in runs_a for s in p["samples_ms"]]
+                change, ci, p = compare_samples(pooled, point_b["samples_ms"])
+                significant = (p < ALPHA and (ci[0] > 0 or ci[1] < 0)
+                               and (noise is None or abs(change) > noise))
+                method = "Mann-Whitney U + bootstrap CI of the median ratio"
+                if within is not None:
+                    method += ", beyond the runs' own round-to-round noise"
+                if between is not None:
+                    method += f", beyond the spread of {len(runs_a)} baseline runs"
+                deltas.append(Delta("latency", model, backend, where, "p50 ms",
+                                    float(np.median(pooled)), point_b["p50_ms"], change, ci, p,
+                                    method, significant, cross, noise))
+            else:
+                noise = between_run_noise([p["peak_forward_mib"] for p in runs_a])
+                va = float(np.median([p["peak_forward_mib"] for p in runs_a]))
+                vb = point_b["peak_forward_mib"]
+                change = 100 * (vb / va - 1)
+                floor = max(MEMORY_NOISE_PCT, noise or 0.0)
+                deltas.append(Delta("memory", model, backend, where, "peak MiB", va, vb,
+                                    change, None, None,
+                                    f"single measurement, {floor:.3g}% floor",
+                                    abs(change) > floor, cross, noise))
+    sa, sb = _scores(a), _scores(b)
+    for model, label in sorted(sa.keys() & sb.keys()):
+        change, ci, p, method = compare_accuracy(sa[(model, label)], sb[(model, label)])
+        deltas.append(Delta("accuracy", model, "-", label, "acc %",
+                            100 * sa[(model, label)]["accuracy"],
+                            100 * sb[(model, label)]["accuracy"], change, ci, p, method,
+                            ci[0] > 0 or ci[1] < 0))
+    packages = defaultdict(set)
+    for r in (*a, *b):
+        for name in KEY_PACKAGES:
+            packages[name].add(r.environment.packages.get(name))
+    changed = [f"{n} {' vs '.join(sorted(str(v) for v in vs))}"
+               for n, vs in packages.items() if len(vs) > 1]
+    if changed:
+        notices.append("package versions differ: " + "; ".join(changed))
+    if any(d.cross_hardware for d in deltas):
+        notices.append("⚠ LATENCY/MEMORY COMPARED ACROSS DIFFERENT HARDWARE "
+                       "(--allow-hardware-mismatch): those rows measure the machines, "
+                       "not the code")
+    if not deltas and not refused:
+        raise CompareError("the two runs share no (model, backend, threads, point) latency or "
+                           "memory measurement and no scored test set: nothing to compare")
+    return Comparison(_describe(a), _describe(b), deltas, notices, refused)
+
+
+def parse_fail_on(items: list[str]) -> dict[str, float]:
+    """``latency=10%`` ``memory=5%`` ``accuracy=1pt`` → thresholds per metric."""
+    thresholds = {}
+    for item in items:
+        match = re.fullmatch(r"(latency|memory|accuracy)=(\d+(?:\.\d+)?)\s*(%|pts?)?", item)
+        if not match:
+            raise CompareError(f"--fail-on {item!r}: expected latency=PCT%, memory=PCT% or "
+                               "accuracy=POINTSpt, e.g. --fail-on latency=10% accuracy=1pt")
+        metric, value, unit = match.groups()
+        if unit and (unit == "%") != (metric != "accuracy"):
+            raise CompareError(f"--fail-on {item!r}: {metric} thresholds are in "
+                               f"{'percentage points (pt)' if metric == 'accuracy' else '%'}")
+        thresholds[metric] = float(value)
+    return thresholds
+
+
+def render(comparison: Comparison, thresholds: dict[str, float]) -> str:
+    import pandas as pd
+
+    out = [f"A: {comparison.a_label}", f"B: {comparison.b_label}", ""]
+    out += [f"NOTE: {n}" for n in comparison.notices]
+    if comparison.refused:
+        out += [f"REFUSED ({len(comparison.refused)}): latency/memory measured on different "
+                "hardware is not compared; pass --allow-hardware-mismatch to see them flagged"]
+        out += [f"  - {r}" for r in comparison.refused[:10]]
+        if len(comparison.refused) > 10:
+            out.append(f"  … and {len(comparison.refused) - 10} more")
+    if comparison.deltas:
+        out += ["", pd.DataFrame([d.row() for d in comparison.deltas]).to_markdown(index=False)]
+    failing = comparison.regressions(thresholds)
+    if thresholds:
+        rule = ", ".join(f"{k} > {v:g}{' pts' if k == 'accuracy' else '%'}"
+                         for k, v in sorted(thresholds.items()))
+        out += ["", f"gate ({rule}): "
+                + (f"FAIL — {len(failing)} significant regression(s)" if failing else "pass")]
+        out += [f"  - {d.metric} {d.model}/{d.backend} {d.where}: {d.change:+.2f}"
+                f"{' pts' if d.metric == 'accuracy' else '%'}" for d in failing]
+    return "\n".join(out)

@@ -1,0 +1,95 @@
+"""How far this section's timings could move by chance: the runs' own noise floor, and
+ratios shown with their confidence intervals.
+
+Every interleaved latency group times its cheapest entry twice, as two entries (the A/A
+control, ``suites.latency.suite``): its ratio to itself is 1 by construction, so its
+distance from 1 and its CI are what the rounds alone do to a ratio. Every point also records
+the 95% CI half-width of its level across its rounds (``noise_pct``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from suites.latency.ratios import Ratio
+from suites.records.schema import JobResult
+
+CI_BOUNDS = ("low", "high")
+
+
+def ci_columns(column: str, ratio: Ratio | None) -> dict[str, float | None]:
+    """A ratio as three numeric columns: ``column`` and its 95% CI ``column low/high``
+    (CSV and JSON keep numbers; the markdown shows them as one cell, ``with_ci``)."""
+    if ratio is None:
+        return {column: None, **{f"{column} {b}": None for b in CI_BOUNDS}}
+    return {column: round(ratio.value, 2), f"{column} low": round(ratio.low, 2),
+            f"{column} high": round(ratio.high, 2)}
+
+
+def with_ci(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every ``C`` that has ``C low`` and ``C high`` columns shown as ``3.41 (3.35–3.47)``."""
+    frame = frame.copy()
+    for column in [c for c in frame.columns
+                   if all(f"{c} {b}" in frame.columns for b in CI_BOUNDS)]:
+        low, high = frame[f"{column} low"], frame[f"{column} high"]
+        frame[column] = [
+            None if pd.isna(v) else f"{v:.2f}" if pd.isna(lo) else f"{v:.2f} ({lo:.2f}–{hi:.2f})"
+            for v, lo, hi in zip(frame[column], low, high, strict=True)]
+        frame = frame.drop(columns=[f"{column} low", f"{column} high"])
+    return frame
+
+
+def _latency(results: list[JobResult]) -> list[JobResult]:
+    return sorted((r for r in results if r.suite == "latency" and r.status == "ok"),
+                  key=lambda r: (r.finished_at, r.job_id))
+
+
+def noise_floor(results: list[JobResult]) -> dict[str, Any] | None:
+    """The A/A controls (one per interleaved group, newest first) and the spread of the
+    points' own round-to-round CIs; None when no result carries either."""
+    controls: dict[str, dict[str, Any]] = {}
+    levels: list[float] = []
+    for r in _latency(results):
+        interleaving = r.metrics.get("interleaving") or {}
+        if interleaving.get("control"):
+            controls[interleaving["group"]] = {"run": r.run_id, **interleaving["control"]}
+        levels += [p["noise_pct"] for p in r.metrics.get("points", [])
+                   if p.get("noise_pct") is not None]
+    if not controls and not levels:
+        return None
+    return {
+        "aa_controls": list(reversed(controls.values())),
+        "level_noise_pct": (None if not levels else
+                            {"median": round(float(np.median(levels)), 2),
+                             "max": round(float(max(levels)), 2), "points": len(levels)}),
+    }
+
+
+def _control_text(control: dict[str, Any]) -> str:
+    points = ", ".join(f"{where} {p['value']:.3f} ({p['low']:.3f}–{p['high']:.3f})"
+                       for where, p in sorted(control["points"].items()))
+    return f"{control['entry']} against itself in run {control['run']}: {points}"
+
+
+def ratio_notes(results: list[JobResult]) -> list[str]:
+    """The lines under the summary table: how its ratios were formed, and the noise floor."""
+    floor = noise_floor(results)
+    if floor is None:
+        return []
+    lines = ["`×` columns: how many times faster than the reference, with a 95% CI. Two "
+             "points timed in the same interleaved rounds are paired (geometric mean of the "
+             "per-round ratios, t interval); otherwise the ratio of medians with a bootstrap "
+             "CI.", ""]
+    if floor["aa_controls"]:
+        lines.append("- Noise floor, A/A control (a model timed as two entries of the same "
+                     "rounds; 1 by construction): "
+                     + "; ".join(_control_text(c) for c in floor["aa_controls"][:3]))
+    if floor["level_noise_pct"]:
+        level = floor["level_noise_pct"]
+        lines.append(f"- A point's p50 across its rounds (95% CI half-width): median "
+                     f"±{level['median']:.2f}%, max ±{level['max']:.2f}% over "
+                     f"{level['points']} points")
+    return [*lines, ""]

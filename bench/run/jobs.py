@@ -1,0 +1,134 @@
+"""A job is one (model, suite, config); its key decides whether a stored result still counts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench.run.environment import package_versions
+from models_registry import resolve_model_spec
+from models_registry.meta import ModelMeta
+from suites import get_suite
+from suites.base import Mode
+
+# A new torch or transformers changes the kernels measured: such results no longer count
+# (``JobSpec.key_packages`` adds the runtimes of the job's own backend).
+KEY_PACKAGES = ("torch", "transformers")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    model: ModelMeta
+    suite: str
+    config: dict[str, Any]
+    timeout_s: float
+
+    @property
+    def key(self) -> str:
+        versions = package_versions()
+        blob = json.dumps(
+            {
+                "model": self.model.to_dict(),
+                "suite": self.suite,
+                "config": self.config,
+                "versions": {p: versions.get(p) for p in self.key_packages},
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    @property
+    def key_packages(self) -> tuple[str, ...]:
+        """torch and transformers for every job, plus the runtimes this job's numbers come
+        from: its backend's (and the re-scoring backends') packages, scikit-learn for the
+        TF-IDF baseline. An upgrade of any of them makes the stored result stale."""
+        from suites.backends import BACKENDS
+
+        names = [self.config.get("backend"), *(self.config.get("compare_backends") or ())]
+        extra = [p for n in names if n in BACKENDS for p in BACKENDS[n].requires]
+        if self.model.framework == "sklearn":
+            extra.append("scikit-learn")
+        return tuple(dict.fromkeys([*KEY_PACKAGES, *extra]))
+
+    @property
+    def job_id(self) -> str:
+        safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.model.name)
+        backend = self.config.get("backend")
+        axis = f"__{backend}" if backend and get_suite(self.suite).backend_axis else ""
+        return f"{safe_name}__{self.suite}{axis}__{self.key[:10]}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model.to_dict(), "suite": self.suite, "config": self.config,
+            "timeout_s": self.timeout_s,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JobSpec:
+        return cls(
+            model=ModelMeta.from_dict(data["model"]),
+            suite=data["suite"],
+            config=data["config"],
+            timeout_s=float(data["timeout_s"]),
+        )
+
+
+def plan_jobs(
+    model_specs: list[str],
+    suite_names: list[str],
+    *,
+    mode: Mode,
+    threads: int,
+    overrides: dict[str, Any] | None = None,
+    per_suite: dict[str, dict[str, Any]] | None = None,
+    timeout_s: float | None = None,
+    on_skip: Callable[[str], None] | None = None,
+) -> list[JobSpec]:
+    """The job matrix, model-major, in the order given. Unknown names fail here, before any work.
+
+    A (model, suite) pair that cannot apply (the TF-IDF baseline has no MNLI head or memory
+    probe) is left out and reported through ``on_skip``. ``overrides`` apply to every suite
+    (``backends`` is the job axis), ``per_suite`` to one suite each (``Suite.overrides``).
+    """
+    from suites.backends import REFERENCE, expand_backends, get_backend
+
+    overrides = dict(overrides or {})
+    backends = expand_backends(list(overrides.pop("backends", None) or [REFERENCE]))
+    models = [resolve_model_spec(spec) for spec in model_specs]
+    suites = [get_suite(name) for name in suite_names]
+    skip = on_skip or (lambda message: None)
+    jobs = []
+    for meta in models:
+        for suite in suites:
+            reason = suite.unsupported(meta)
+            if reason:
+                skip(f"{meta.name}/{suite.name}: {reason}")
+                continue
+            if not suite.backend_axis:  # accuracy suites re-score through the other backends
+                axis = [{"compare_backends": tuple(
+                    b for b in backends if b != REFERENCE and not get_backend(b).unavailable())}]
+            elif meta.framework != "transformers":  # the baseline has one way to run
+                axis = [{}]
+                skip_others = [b for b in backends if b != REFERENCE]
+                if skip_others:
+                    skip(f"{meta.name}/{suite.name}: backends {', '.join(skip_others)} "
+                         f"apply to transformers models only")
+            else:
+                axis = []
+                for name in backends:
+                    backend = get_backend(name)
+                    if reason := backend.unavailable():
+                        skip(f"{meta.name}/{suite.name}/{name}: {reason}")
+                        continue
+                    axis.append({"backend": name,
+                                 "attn_implementation": backend.attn_implementation})
+            for choice in axis:
+                mine = {**overrides, **(per_suite or {}).get(suite.name, {}), **choice}
+                config = suite.configure(mode, threads, mine)
+                jobs.append(JobSpec(meta, suite.name, config.to_dict(),
+                                    timeout_s or suite.default_timeout_s))
+    return jobs

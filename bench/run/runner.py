@@ -1,0 +1,372 @@
+"""Executes a job matrix: each job in its own subprocess with a timeout; crashes are recorded.
+
+The runner itself never imports torch, so memory probes started below it inherit no large
+``ru_maxrss``, and a job that dies takes only itself down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from bench.run.environment import capture_environment, git_info
+from bench.run.groups import group_jobs
+from bench.run.interrupt import Interrupted
+from bench.run.jobs import JobSpec
+from bench.run.machine_lock import machine_lock
+from bench.run.store import RunStore
+from bench.run.worker import PROGRESS_PREFIX
+from suites import get_suite
+from suites.lifecycle import child_env
+from suites.records.atomic import atomic_write_json
+from suites.records.schema import (
+    EnvironmentRecord,
+    ErrorRecord,
+    GitRecord,
+    JobResult,
+    ModelRecord,
+)
+
+POLL_INTERVAL_S = 0.25
+LOG_TAIL_LINES = 30
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    run_dir: Path
+    completed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def default_run_id() -> str:
+    """Stable per machine, so that a plain re-run resumes instead of starting over."""
+    return f"local-{capture_environment()['hardware_fingerprint']}"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _last_progress(path: Path) -> str | None:
+    for line in reversed(_tail(path, 50).splitlines()):
+        if line.startswith(PROGRESS_PREFIX):
+            return line[len(PROGRESS_PREFIX):]
+    return None
+
+
+def _worker_env(threads: int, store: RunStore | None = None,
+                scratch: Path | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    threads = str(threads)
+    env.update(
+        {
+            "PYTHONUNBUFFERED": "1",
+            "OMP_NUM_THREADS": threads,
+            "MKL_NUM_THREADS": threads,
+            "TOKENIZERS_PARALLELISM": "false",
+            "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+        }
+    )
+    # The worker must import this checkout's packages even when run from elsewhere.
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    if scratch is not None:  # every temporary file of the job lands where the runner cleans
+        env.update(TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
+    if store is not None:
+        from suites.latency.roofline import PEAK_ENV
+
+        env[PEAK_ENV] = str(_peak_path(store, int(threads)))
+        env["BENCH_PARITY_DIR"] = str(store.root / "parity_models")
+    return child_env(env)
+
+
+def _peak_path(store: RunStore, threads: int) -> Path:
+    return store.dir / "machine" / f"matmul-peak-threads{threads}.json"
+
+
+def _start(argv: list[str], env: dict[str, str], log: IO[str], lock_fd: int | None,
+           ) -> subprocess.Popen:
+    """A child in its own process group (so a timeout or an interrupt kills everything it
+    started), holding the machine lock with us, and dying with us (``suites.lifecycle``)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", *argv], stdout=log, stderr=subprocess.STDOUT, env=env,
+        start_new_session=True, pass_fds=() if lock_fd is None else (lock_fd,),
+    )
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def ensure_machine_peak(store: RunStore, threads: int, lock_fd: int | None = None,
+                        scratch: Path | None = None) -> Path:
+    """Attainable GEMM throughput, measured once per run and thread count, before the first
+    job that holds timings against it; a resumed run reuses it.
+
+    Measured in a subprocess (this process never imports torch), under the job's lock.
+    """
+    path = _peak_path(store, threads)
+    if path.is_file():
+        return path
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        proc = _start(["suites.latency.roofline", "--threads", str(threads), "--out", str(path)],
+                      _worker_env(threads, scratch=scratch), log, lock_fd)
+        try:
+            proc.wait()
+        except BaseException:
+            _kill_group(proc)
+            raise
+        if proc.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"measuring the machine's GEMM peak failed (exit "
+                               f"{proc.returncode}):\n{log.read()[-2000:]}")
+    return path
+
+
+def run_job(
+    spec: JobSpec, store: RunStore, on_progress: Callable[[str], None] | None = None,
+    shard: str | None = None,
+) -> JobResult:
+    """Run one job to a stored result (:func:`run_group` of one)."""
+    return run_group([spec], store, on_progress, shard)[0]
+
+
+def run_group(
+    specs: list[JobSpec], store: RunStore, on_progress: Callable[[str], None] | None = None,
+    shard: str | None = None,
+) -> list[JobResult]:
+    """Run jobs of one suite to stored results, whatever happens to their process: one job
+    alone, or several that the suite runs together (``Suite.group_key``) in one worker.
+    Timed suites run with the machine to themselves among bench jobs
+    (``bench.run.machine_lock``).
+
+    A group whose worker crashes before writing its payloads is run again job by job, so a
+    job never fails for a neighbour. An interrupt (``bench.run.interrupt.Interrupted``) kills the
+    worker, records its jobs as ``interrupted`` and propagates. Nothing but an ``ok`` result
+    replaces an ``ok`` one.
+    """
+    started, t0 = _now(), time.monotonic()
+    lock: dict = {}
+    try:
+        with machine_lock(exclusive=get_suite(specs[0].suite).needs_quiet_machine) as lock, \
+                store.scratch() as scratch:
+            results = _run_locked(specs, store, on_progress, lock.fd, scratch, started, t0)
+    except Interrupted as exc:
+        for spec in specs:
+            error = ErrorRecord("interrupted", f"bench got {exc.signal_name} while this job "
+                                "ran; it was stopped and will run again on resume",
+                                _tail(store.log_path(spec.job_id)))
+            _store(_make_result(spec, store, "interrupted", error, {}, started, t0), store,
+                   dict(lock), shard)
+        raise
+    # A worker that crashed before writing a job's payload: that job runs again alone.
+    return [run_job(spec, store, on_progress, shard)
+            if r.error is not None and r.error.kind == "group-crash"
+            else _store(r, store, dict(lock), shard)
+            for spec, r in zip(specs, results, strict=True)]
+
+
+def _store(result: JobResult, store: RunStore, lock: dict, shard: str | None) -> JobResult:
+    result.runtime = {**result.runtime, "machine_lock": lock}
+    result.shard = shard
+    if not store.write(result):
+        result.runtime["kept_earlier_ok_result"] = True
+    return result
+
+
+def _run_locked(
+    specs: list[JobSpec], store: RunStore, on_progress: Callable[[str], None] | None,
+    lock_fd: int | None, scratch: Path, started: str, t0: float,
+) -> list[JobResult]:
+    threads = int(specs[0].config.get("threads", 1))
+    log_paths = [store.log_path(spec.job_id) for spec in specs]
+    log_path = log_paths[0]  # a group writes one log, copied to every member's at the end
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    if get_suite(specs[0].suite).needs_machine_peak:
+        try:
+            ensure_machine_peak(store, threads, lock_fd, scratch)
+        except RuntimeError as exc:
+            log_path.write_text(str(exc), encoding="utf-8")
+            return [_make_result(spec, store, "failed", ErrorRecord("crash", str(exc)), {},
+                                 started, t0) for spec in specs]
+    argv, payload_paths = [], []
+    for i, spec in enumerate(specs):
+        spec_path, payload_path = scratch / f"spec{i}.json", scratch / f"payload{i}.json"
+        atomic_write_json(spec_path, spec.to_dict())
+        argv += [str(spec_path), str(payload_path)]
+        payload_paths.append(payload_path)
+
+    timed_out = False
+    timeout_s = sum(spec.timeout_s for spec in specs)
+    with log_path.open("w", encoding="utf-8") as log:
+        proc = _start(["bench.run.worker", *argv], _worker_env(threads, store, scratch), log,
+                      lock_fd)
+        try:
+            while proc.poll() is None:
+                if time.monotonic() - t0 > timeout_s:
+                    timed_out = True
+                    _kill_group(proc)
+                    break
+                if on_progress and (message := _last_progress(log_path)):
+                    on_progress(message)
+                time.sleep(POLL_INTERVAL_S)
+        except BaseException:  # an interrupt: do not leave a job running behind us
+            _kill_group(proc)
+            raise
+        # The worker is done; whatever it started in its group goes with it.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    for other in log_paths[1:]:
+        shutil.copyfile(log_path, other)
+
+    results = []
+    tail = _tail(log_path)
+    for spec, payload_path in zip(specs, payload_paths, strict=True):
+        payload = _read_payload(payload_path)
+        error = None
+        if timed_out:
+            status = "timeout"
+            error = ErrorRecord("timeout", f"killed after {timeout_s:g} s", tail)
+        elif "error" in payload:
+            status = "failed"
+            error = ErrorRecord(payload["error"]["kind"], payload["error"]["message"], tail)
+        elif proc.returncode != 0 or "metrics" not in payload:
+            status = "failed"
+            kind = "group-crash" if len(specs) > 1 else "crash"
+            error = ErrorRecord(kind, f"worker exited with code {proc.returncode} and no "
+                                "result", tail)
+        else:
+            status = "ok"
+        results.append(_make_result(spec, store, status, error, payload, started, t0))
+    return results
+
+
+def _make_result(spec: JobSpec, store: RunStore, status: str, error: ErrorRecord | None,
+                 payload: dict, started: str, t0: float) -> JobResult:
+    weights = payload.get("weights") or {}
+    meta = spec.model
+    return JobResult(
+        run_id=store.run_id,
+        job_id=spec.job_id,
+        job_key=spec.key,
+        suite=spec.suite,
+        status=status,
+        model=ModelRecord(
+            name=meta.name,
+            hub_id=meta.hub_id,
+            family=payload.get("family") or meta.family,
+            config_sha256=meta.config_sha256,
+            declared_parameters=meta.n_parameters,
+            weights=weights.get("weights", "unresolved"),
+            weights_source=weights.get("source", "unresolved"),
+            weights_format=weights.get("format"),
+            weights_path=weights.get("path"),
+            revision=weights.get("revision") or meta.revision,
+        ),
+        config=spec.config,
+        metrics=payload.get("metrics", {}),
+        runtime=payload.get("runtime", {}),
+        environment=EnvironmentRecord(**capture_environment()),
+        git=GitRecord(**git_info()),
+        started_at=started,
+        finished_at=_now(),
+        duration_s=round(time.monotonic() - t0, 3),
+        error=error,
+    )
+
+
+def _read_payload(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _report(result: JobResult, report: RunReport, bar: Any, store: RunStore) -> None:
+    if result.status == "ok":
+        report.completed.append(result.job_id)
+        return
+    report.failed.append(result.job_id)
+    reason = result.error.message if result.error else ""
+    kept = (" (the earlier ok result is kept)"
+            if result.runtime.get("kept_earlier_ok_result") else "")
+    bar.write(f"FAILED {result.job_id} ({result.status}): {reason}{kept}"
+              f" — log: {store.log_path(result.job_id)}")
+
+
+def execute(
+    jobs: list[JobSpec],
+    store: RunStore,
+    *,
+    force: bool = False,
+    show_progress: bool = True,
+    shard: str | None = None,
+) -> RunReport:
+    """Run every job not already done with the same key; a failure never stops the run.
+    Jobs that their suite runs together (``bench.run.groups``) run as one group.
+
+    The run directory is checked writable and held for this process alone before the first
+    job (a second ``bench run`` into it waits); scratch left by a killed run is removed.
+    An interrupt stops the run after recording the job it stopped; it propagates.
+    """
+    from tqdm import tqdm
+
+    report = RunReport(store.run_id, store.dir)
+    store.check_writable()
+    git_info()  # pinned before the first job writes anything
+    with store.writer_lock():
+        store.sweep_scratch()
+        bar = tqdm(total=len(jobs), unit="job", disable=not show_progress, dynamic_ncols=True)
+        try:
+            pending = []
+            for spec in jobs:
+                if not force and store.is_done(spec.job_id, spec.key):
+                    report.skipped.append(spec.job_id)
+                    bar.update(1)
+                else:
+                    pending.append(spec)
+            for group in group_jobs(pending):
+                names = sorted({s.model.name for s in group})
+                who = "+".join(names) if len(names) < 4 else f"{len(group)} jobs"
+                bar.set_description(f"{who}/{group[0].suite}")
+                try:
+                    results = run_group(group, store, on_progress=bar.set_postfix_str,
+                                        shard=shard)
+                except Interrupted as exc:
+                    exc.during = ", ".join(s.job_id for s in group)  # for the one-line message
+                    raise
+                for result in results:
+                    _report(result, report, bar, store)
+                bar.update(len(group))
+        finally:
+            bar.close()
+    return report

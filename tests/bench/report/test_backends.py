@@ -1,0 +1,63 @@
+"""Best backend per model: the fastest that passed its gate, never one that failed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bench.report.backends import backend_table, best_backends, gate
+from bench.report.leaderboard import render
+from tests.factories import latency_point, make_result
+
+
+def _job(backend: str, p50: float, passed: bool | None, agreement: float = 1.0):
+    result = make_result(metrics={"points": [latency_point(8, 128, p50)], "skipped": [],
+                                  "backend": backend})
+    parity = None if passed is None else {
+        "passed": passed, "agreement": agreement, "max_abs_logit_diff": 0.01,
+        "reason": "within tolerance" if passed else "agreement 0.5 < 0.99"}
+    result.metrics["parity"] = parity
+    return replace(result, job_id=f"tinybert__latency__{backend}__x",
+                   job_key=backend.ljust(64, "k"), config={**result.config, "backend": backend})
+
+
+def test_failed_gate_is_shown_but_never_ranked():
+    results = [_job("pytorch-sdpa", 100.0, None), _job("pytorch-int8", 40.0, True, 0.998),
+               _job("onnxruntime-int8", 25.0, False, 0.5)]
+    best = best_backends(results)["tinybert"]
+    assert best["best backend b8/s128"] == "pytorch-int8"
+    assert best["best ×"] == 2.5 and best["best agree %"] == 99.8
+    table = backend_table(results).set_index("backend")
+    assert table.loc["onnxruntime-int8", "parity gate"].startswith("FAIL")
+    assert table.loc["onnxruntime-int8", "× vs pytorch-sdpa"] == 4.0  # shown, not ranked
+    assert gate(results[0]) == (True, "reference")
+    text = render(results)
+    assert "### Backends at batch 8, 128 tokens" in text and "| pytorch-int8 " in text
+
+
+def test_backend_without_a_gate_is_not_ranked():
+    results = [_job("pytorch-sdpa", 100.0, None), _job("torch-compile", 50.0, None)]
+    assert best_backends(results)["tinybert"]["best backend b8/s128"] == "pytorch-sdpa"
+
+
+def test_accuracy_deltas_render_per_backend():
+    from bench.report.backends import accuracy_delta_table
+
+    result = make_result(suite="welfake", metrics={"test": {"backends": {
+        "pytorch-int8": {"n": 90, "accuracy": 0.9, "accuracy_delta_pts": -1.111,
+                         "agreement": 0.98, "max_abs_prob_diff": 0.2},
+        "onnxruntime": {"skipped": "needs onnxruntime"}}}})
+    table = accuracy_delta_table([result]).set_index("backend")
+    assert table.loc["pytorch-int8", "Δ pts vs fp32"] == -1.111
+    assert table.loc["pytorch-int8", "agree %"] == 98.0
+    assert table.loc["onnxruntime", "note"] == "needs onnxruntime"
+
+
+def test_speed_up_is_a_ratio_within_one_run():
+    """A later run's reference (another machine state) never divides an earlier backend."""
+    backends_run = [_job("pytorch-sdpa", 100.0, None), _job("pytorch-int8", 40.0, True)]
+    later = replace(_job("pytorch-sdpa", 150.0, None), run_id="run-2",
+                    finished_at="2026-11-22T09:00:00+00:00", job_key="later".ljust(64, "k"))
+    results = [*backends_run, later]
+    assert best_backends(results)["tinybert"]["best ×"] == 2.5
+    table = backend_table(results).set_index("backend")
+    assert table.loc["pytorch-int8", "× vs pytorch-sdpa"] == 2.5

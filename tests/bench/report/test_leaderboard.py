@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import pytest
+
+from bench.report.leaderboard import latest_per_job, render, summary_table, write_leaderboard
+from bench.run.store import RunStore
+from tests.factories import latency_point, make_result
+
+HW_A, HW_B = "aaaaaaaaaaaa", "bbbbbbbbbbbb"
+
+
+def _latency(model: str, b1: float, b8: float, fingerprint: str = HW_A, **kw):
+    points = [latency_point(1, 128, b1), latency_point(8, 128, b8)]
+    return make_result(
+        model=model, metrics={"points": points, "skipped": []}, fingerprint=fingerprint, **kw
+    )
+
+
+def _static(model: str, params: int, gflops: float, fingerprint: str = HW_A):
+    metrics = {
+        "parameters": params,
+        "embedding_parameters": params // 4,
+        "fp32_mib": params * 4 / 2**20,
+        "safetensors_mib": params * 4 / 2**20,
+        "flops_per_forward": {"128": int(gflops * 1e9)},
+        "flops_counted": "matmuls",
+    }
+    return make_result(model=model, suite="static", metrics=metrics, fingerprint=fingerprint)
+
+
+def _memory(model: str, peak: float, fingerprint: str = HW_A):
+    point = {
+        "batch_size": 8,
+        "seq_len": 512,
+        "rss_after_imports_mib": 370.0,
+        "rss_after_load_mib": 450.0,
+        "peak_forward_mib": peak,
+        "delta_load_mib": 80.0,
+        "delta_forward_mib": peak - 450.0,
+        "external_maxrss_mib": peak,
+        "peak_vs_external": 1.0,
+    }
+    return make_result(
+        model=model, suite="memory", metrics={"points": [point]}, fingerprint=fingerprint
+    )
+
+
+def test_summary_has_cost_columns_and_speedup_vs_bert_base():
+    results = [
+        _latency("bert-base", 200.0, 1600.0),
+        _latency("tinybert", 20.0, 100.0),
+        _static("bert-base", 109_483_778, 22.35),
+        _static("tinybert", 14_350_874, 1.25),
+        _memory("bert-base", 1125.0),
+        _memory("tinybert", 560.0),
+    ]
+    table = summary_table(results).set_index("model")
+    assert table.loc["tinybert", "× vs bert-base b1/s128"] == pytest.approx(10.0)
+    assert table.loc["tinybert", "× vs bert-base b8/s128"] == pytest.approx(16.0)
+    assert table.loc["bert-base", "× vs bert-base b1/s128"] == pytest.approx(1.0)
+    assert table.loc["tinybert", "params (M)"] == pytest.approx(14.35)
+    assert table.loc["tinybert", "GFLOPs s128"] == pytest.approx(1.25)
+    assert table.loc["tinybert", "peak MiB b8/s512"] == 560
+    assert list(table.index) == ["tinybert", "bert-base"]  # smallest first
+
+
+def test_different_hardware_never_shares_a_table():
+    results = [_latency("bert-base", 200.0, 1600.0, HW_A), _latency("tinybert", 20.0, 100.0, HW_B)]
+    text = render(results)
+    sections = text.split("## Hardware ")[1:]
+    assert len(sections) == 2
+    a, b = (s for s in sections)
+    assert a.startswith(f"`{HW_A}`") and "tinybert" not in a
+    assert b.startswith(f"`{HW_B}`") and "bert-base" not in b.replace("vs bert-base", "")
+    # no speed-up without the reference on the same hardware
+    assert summary_table([results[1]]).iloc[0]["× vs bert-base b1/s128"] is None
+
+
+def test_thread_counts_get_separate_sections_and_failures_are_listed():
+    results = [
+        _latency("tinybert", 20.0, 100.0, threads=1),
+        _latency("tinybert", 12.0, 60.0, threads=2),
+        make_result(model="distilbert", status="failed"),
+    ]
+    text = render(results)
+    assert f"`{HW_A}`, 1 threads" in text and f"`{HW_A}`, 2 threads" in text
+    assert "### Failed jobs" in text and "boom" in text
+
+
+def test_newest_result_wins_and_rendering_is_deterministic(tmp_path):
+    old = _latency("tinybert", 50.0, 100.0, run_id="r1", finished_at="2026-11-20T00:00:00+00:00")
+    new = _latency("tinybert", 20.0, 100.0, run_id="r2", finished_at="2026-11-21T00:00:00+00:00")
+    for result in (old, new):
+        RunStore(tmp_path, result.run_id).write(result)
+    assert latest_per_job([new, old]) == [new]
+    path = write_leaderboard(tmp_path)
+    first = path.read_text()
+    row = next(line for line in first.splitlines() if line.startswith("| tinybert (random-init) |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    # backend, batch, seq, n, p50 of the newer run
+    assert cells[1:6] == ["pytorch-sdpa", "1", "128", "5", "20"]
+    assert write_leaderboard(tmp_path).read_text() == first
+    assert render([]).count("No results yet") == 1
+
+
+def test_ratios_carry_their_ci_as_numbers_and_render_it_in_one_cell():
+    import pandas as pd
+
+    from bench.report.leaderboard import summary_table
+    from bench.report.noise import ci_columns, with_ci
+    from suites.latency.ratios import Ratio
+
+    row = {"model": "m", **ci_columns("× vs x", Ratio(3.4123, 3.351, 3.4749, True, 10)),
+           **ci_columns("× vs y", None)}
+    assert row == {"model": "m", "× vs x": 3.41, "× vs x low": 3.35, "× vs x high": 3.47,
+                   "× vs y": None, "× vs y low": None, "× vs y high": None}
+    shown = with_ci(pd.DataFrame([row]))
+    assert list(shown.columns) == ["model", "× vs x", "× vs y"]
+    assert shown.loc[0, "× vs x"] == "3.41 (3.35–3.47)" and shown.loc[0, "× vs y"] is None
+
+    def rounds(p50s, group="g"):
+        point = latency_point(1, 128, sorted(p50s)[len(p50s) // 2])
+        return {**point, "samples_ms": p50s, "round_calls": [1] * len(p50s), "group": group,
+                "n": len(p50s)}
+
+    base = make_result(model="bert-base", metrics={"points": [rounds([100.0, 120, 90, 110])]})
+    tiny = make_result(model="tinybert", metrics={"points": [rounds([10.0, 12, 9, 11])]})
+    frame = summary_table([base, tiny]).set_index("model")
+    assert frame.loc["tinybert", "× vs bert-base b1/s128"] == 10.0  # paired: exact
+    assert frame.loc["tinybert", "× vs bert-base b1/s128 low"] == 10.0

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from bench.report.leaderboard import section_key, sections, write_leaderboard
+from bench.report.plots import AccuracyCost, LatencyCurves, pareto_front, section_plots, write_plots
+from bench.run.store import RunStore
+from tests.factories import SECTION_LATENCY, file_tree, fixture_results, make_result, timed_point
+
+
+def test_every_figure_kind_is_made_with_deterministic_names():
+    names = [p.filename for p in section_plots(fixture_results())]
+    assert names == [
+        "latency-vs-batch-s128.png", "latency-vs-batch-s512.png",
+        "memory-vs-seq-b1.png", "memory-vs-seq-b8.png",
+        "accuracy-vs-latency-in-domain-test.png",
+        "confusion-bert-base-in-domain-test.png", "confusion-mobilebert-in-domain-test.png",
+        "confusion-tinybert-in-domain-test.png",
+    ]
+
+
+def test_plots_are_reproduced_byte_for_byte(tmp_path):
+    groups = sections(fixture_results())
+    write_plots(groups, tmp_path / "a")
+    write_plots(groups, tmp_path / "b")
+    first, second = file_tree(tmp_path / "a"), file_tree(tmp_path / "b")
+    assert len(first) == 8 and first == second
+    png = (tmp_path / "a" / "aaaaaaaaaaaa-t2" / "latency-vs-batch-s128.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and b"Software" not in png and b"tIME" not in png
+
+
+def test_a_plot_changes_when_its_numbers_change():
+    results = fixture_results()
+    before = section_plots(results)[0].png()
+    results[0].metrics["points"][0]["p50_ms"] *= 3
+    assert section_plots(results)[0].png() != before
+
+
+def test_figures_need_two_points_on_their_axis():
+    one_batch = [make_result(model=m, metrics={"points": [timed_point(1, 128, v)]})
+                 for m, v in SECTION_LATENCY.items()]
+    assert section_plots(one_batch) == []
+
+
+def test_figures_no_longer_produced_are_removed(tmp_path):
+    results = fixture_results()
+    write_plots(sections(results), tmp_path)
+    latency_only = [r for r in results if r.suite == "latency"]
+    write_plots(sections(latency_only), tmp_path)
+    assert sorted(file_tree(tmp_path)) == ["aaaaaaaaaaaa-t2/latency-vs-batch-s128.png",
+                                      "aaaaaaaaaaaa-t2/latency-vs-batch-s512.png"]
+
+
+def test_pareto_front_keeps_only_undominated_models():
+    points = [AccuracyCost("fast-weak", 10, 70, None, 1), AccuracyCost("slow-strong", 100, 90,
+              None, 1), AccuracyCost("dominated", 50, 65, None, 1),
+              AccuracyCost("middle", 40, 85, None, 1)]
+    assert [p.model for p in pareto_front(points)] == ["fast-weak", "middle", "slow-strong"]
+
+
+def test_accuracy_plot_pairs_each_model_with_its_own_latency():
+    plot = next(p for p in section_plots(fixture_results()) if p.kind == "accuracy-vs-latency")
+    by_model = {p.model: p for p in plot.points}
+    assert by_model["bert-base"].p50_ms > by_model["mobilebert"].p50_ms > \
+        by_model["tinybert"].p50_ms
+    assert [p.model for p in pareto_front(plot.points)] == ["tinybert", "mobilebert"]
+    low, high = by_model["mobilebert"].ci_pct
+    assert low < by_model["mobilebert"].accuracy_pct < high
+
+
+def test_latency_whiskers_come_from_the_samples():
+    plot = section_plots(fixture_results())[0]
+    assert isinstance(plot, LatencyCurves)
+    batch, p50, p10, p90 = sorted(plot.series["tinybert"])[0]
+    assert batch == 1 and p10 < p50 < p90
+
+
+def test_leaderboard_embeds_every_plot_it_writes(tmp_path):
+    store = RunStore(tmp_path, "run-1")
+    for result in fixture_results():
+        result.job_id = f"{result.model.name}__{result.suite}"
+        store.write(result)
+    board = write_leaderboard(tmp_path).read_text()
+    key = section_key(fixture_results()[0])
+    written = sorted((tmp_path / "plots" / key).glob("*.png"))
+    assert len(written) == 8
+    for png in written:
+        assert f"](plots/{key}/{png.name})" in board
+    assert "### Plots" in board

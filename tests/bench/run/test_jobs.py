@@ -1,0 +1,37 @@
+"""Job keys: a stored result stops counting when a package its numbers come from changes."""
+
+from __future__ import annotations
+
+import bench.run.jobs
+from bench.run.environment import capture_environment
+from bench.run.jobs import plan_jobs
+
+
+def _keys(monkeypatch, **versions):
+    monkeypatch.setattr(bench.run.jobs, "package_versions",
+                        lambda: {"torch": "2.13.0", "transformers": "5.23.0",
+                                 "onnxruntime": "1.31.1", "onnx": "1.23.2",
+                                 "scikit-learn": "1.9.1", **versions})
+    jobs = plan_jobs(["tinybert", "tfidf-logreg"], ["latency"], mode="quick", threads=2,
+                     overrides={"backends": ["pytorch-sdpa", "onnxruntime-int8"]})
+    return {(j.model.name, j.config.get("backend")): j.key for j in jobs}
+
+
+def test_a_backend_runtime_upgrade_invalidates_only_that_backends_results(monkeypatch):
+    before = _keys(monkeypatch)
+    after = _keys(monkeypatch, onnxruntime="1.32.0")
+    assert after[("tinybert", "onnxruntime-int8")] != before[("tinybert", "onnxruntime-int8")]
+    assert after[("tinybert", "pytorch-sdpa")] == before[("tinybert", "pytorch-sdpa")]
+    sklearn = _keys(monkeypatch, **{"scikit-learn": "2.0.0"})
+    changed = {k for k in before if sklearn[k] != before[k]}
+    assert {model for model, _ in changed} == {"tfidf-logreg"}
+    torch = _keys(monkeypatch, torch="2.14.0")
+    assert all(torch[k] != before[k] for k in before)
+
+
+def test_every_result_records_the_backend_and_accuracy_runtimes():
+    packages = capture_environment()["packages"]
+    for name in ("torch", "transformers", "onnxruntime", "onnx", "scikit-learn", "scipy",
+                 "datasets", "accelerate", "matplotlib"):
+        assert name in packages
+    assert packages["onnxruntime"]  # installed by the test extras

@@ -1,0 +1,167 @@
+"""The runner end to end: real subprocesses, a tiny model loaded through from_pretrained(dir)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.run.jobs import plan_jobs
+from bench.run.runner import execute
+from bench.run.store import RunStore
+
+GRID = {"batch_sizes": (1, 2), "seq_lens": (16, 32)}
+# 128 is beyond the tiny models' 64 positions: every suite must skip it and say why.
+GRID_WITH_TOO_LONG = {**GRID, "seq_lens": (16, 32, 128)}
+TOO_LONG = "seq_len 128 exceeds max_position_embeddings 64"
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tiny_model_dirs, tmp_path_factory):
+    root = tmp_path_factory.mktemp("results")
+    store = RunStore(root, "tiny")
+    jobs = plan_jobs(
+        [str(tiny_model_dirs["mobilebert"])],
+        ["static", "latency", "memory"],
+        mode="quick",
+        threads=1,
+        overrides=GRID_WITH_TOO_LONG,
+    )
+    report = execute(jobs, store, show_progress=False)
+    return jobs, store, report
+
+
+def _skipped(result) -> set[tuple]:
+    return {(s.get("batch_size"), s["seq_len"], s["reason"]) for s in result.metrics["skipped"]}
+
+
+def test_every_job_succeeds_and_is_stored(tiny_run):
+    jobs, store, report = tiny_run
+    assert report.ok and len(report.completed) == 3
+    for spec in jobs:
+        result = store.load(spec.job_id)
+        assert result.status == "ok"
+        assert result.model.weights == "pretrained"
+        assert result.model.weights_source == "local-dir"
+        assert result.model.weights_format == "safetensors"
+        assert result.environment.hardware_fingerprint
+        assert result.runtime["intra_op_threads"] == 1
+        assert result.runtime["inter_op_threads"] == 1
+
+
+def test_latency_points_cover_the_grid_with_sane_statistics(tiny_run):
+    jobs, store, _ = tiny_run
+    result = store.load(next(j for j in jobs if j.suite == "latency").job_id)
+    points = result.metrics["points"]
+    assert {(p["batch_size"], p["seq_len"]) for p in points} == {(1, 16), (1, 32), (2, 16), (2, 32)}
+    assert _skipped(result) == {(1, 128, TOO_LONG), (2, 128, TOO_LONG)}
+    for p in points:
+        # timed in rounds: every round one burst of at least one call, the calls in order
+        assert len(p["samples_ms"]) == p["n"] == sum(p["round_calls"])
+        assert result.config["min_rounds"] <= len(p["round_calls"]) <= result.config["max_rounds"]
+        assert min(p["round_calls"]) >= 1
+        assert sum(p["samples_ms"]) / 1e3 >= result.config["min_time_s"] * 0.99
+        assert p["group"] == result.metrics["interleaving"]["group"]
+        assert p["noise_pct"] is not None and p["noise_pct"] >= 0
+        assert 0 < p["min_ms"] <= p["p50_ms"] <= p["p90_ms"] <= p["p99_ms"] <= p["max_ms"]
+        assert p["samples_per_s"] == pytest.approx(1e3 * p["batch_size"] / p["p50_ms"])
+        # the machine's activity during the timing is recorded with every point
+        assert p["machine"]["rounds"] == len(p["round_calls"])
+        assert p["disturbed"] == p["machine"]["disturbed"]
+        assert p["machine"]["other_cpu_cores"] >= 0 and p["machine"]["repeated_bursts"] >= 0
+    assert result.runtime["attn_implementation"] == "sdpa"
+
+
+def test_memory_points_are_consistent_and_agree_with_the_external_figure(tiny_run):
+    jobs, store, _ = tiny_run
+    result = store.load(next(j for j in jobs if j.suite == "memory").job_id)
+    assert len(result.metrics["points"]) == 4
+    assert _skipped(result) == {(1, 128, TOO_LONG), (2, 128, TOO_LONG)}
+    for p in result.metrics["points"]:
+        assert 0 < p["rss_start_mib"] < p["rss_after_imports_mib"] <= p["rss_after_load_mib"] + 1
+        assert p["peak_forward_mib"] >= p["rss_after_load_mib"] - 1
+        assert p["launcher_vmhwm_mib"] < 200  # probes start from a process without torch
+        assert p["agrees_with_external"], p
+
+
+def test_static_facts_match_the_saved_model(tiny_run, tiny_model_dirs):
+    from transformers import AutoModelForSequenceClassification
+
+    jobs, store, _ = tiny_run
+    result = store.load(next(j for j in jobs if j.suite == "static").job_id)
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_model_dirs["mobilebert"])
+    n = sum(p.numel() for p in model.parameters())
+    assert result.metrics["parameters"] == n
+    assert result.metrics["fp32_mib"] == pytest.approx(n * 4 / 2**20)
+    assert set(result.metrics["flops_per_forward"]) == {"16", "32"}  # --seq-lens applies too
+    assert result.metrics["flops_skipped"] == [{"seq_len": 128, "reason": TOO_LONG}]
+
+
+def test_rerun_skips_done_jobs_and_force_reruns(tiny_run):
+    jobs, store, _ = tiny_run
+    static = [j for j in jobs if j.suite == "static"]
+    before = store.path_for(static[0].job_id).read_text()
+    again = execute(static, store, show_progress=False)
+    assert again.skipped == [static[0].job_id] and not again.completed
+    assert store.path_for(static[0].job_id).read_text() == before
+    forced = execute(static, store, force=True, show_progress=False)
+    assert forced.completed == [static[0].job_id]
+
+
+def test_failing_and_timed_out_jobs_are_recorded_and_the_run_goes_on(tmp_path, tiny_model_dirs):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    config = json.loads((tiny_model_dirs["bert"] / "config.json").read_text())
+    config["num_attention_heads"] = 5  # 32 is not a multiple of 5: the model cannot be built
+    (broken / "config.json").write_text(json.dumps(config))
+    jobs = plan_jobs(
+        [str(broken), str(tiny_model_dirs["bert"])], ["static"], mode="quick", threads=1
+    )
+    slow = plan_jobs(
+        [str(tiny_model_dirs["distilbert"])],
+        ["latency"],
+        mode="quick",
+        threads=1,
+        overrides=GRID,
+        timeout_s=0.5,
+    )
+    store = RunStore(tmp_path / "results", "r")
+    report = execute([*jobs, *slow], store, show_progress=False)
+    assert report.completed == [jobs[1].job_id]
+    assert report.failed == [jobs[0].job_id, slow[0].job_id]
+    failed = store.load(jobs[0].job_id)
+    assert failed.status == "failed" and "ValueError" in failed.error.kind
+    assert "num_attention_heads" in failed.error.message or "heads" in failed.error.log_tail
+    timed_out = store.load(slow[0].job_id)
+    assert timed_out.status == "timeout" and "after 0.5 s" in timed_out.error.message
+
+
+def test_latency_jobs_of_a_run_are_timed_together_and_their_ratios_pair(
+        tiny_model_dirs, tmp_path):
+    from bench.report.noise import noise_floor
+    from suites.latency.ratios import speed_ratio
+
+    store = RunStore(tmp_path, "group")
+    dirs = [str(tiny_model_dirs[k]) for k in ("bert", "distilbert")]
+    jobs = plan_jobs(dirs, ["latency"], mode="quick", threads=1,
+                     overrides={"batch_sizes": (1,), "seq_lens": (16,), "min_time_s": 0.2,
+                                "burst_s": 0.02, "min_rounds": 4})
+    report = execute(jobs, store, show_progress=False)
+    assert report.ok and len(report.completed) == 2
+    bert, distil = (store.load(j.job_id) for j in jobs)
+    group = bert.metrics["interleaving"]
+    assert group == distil.metrics["interleaving"]  # one group, recorded by each job
+    assert group["entries"][:2] == ["tiny-bert/pytorch-sdpa", "tiny-distilbert/pytorch-sdpa"]
+    # the cheaper model is timed a second time as the A/A control: a ratio of about 1
+    (pb,), (pd,) = bert.metrics["points"], distil.metrics["points"]
+    control = group["control"]
+    assert control["entry"] == ("tiny-bert/pytorch-sdpa" if pb["flops"] <= pd["flops"]
+                                else "tiny-distilbert/pytorch-sdpa")
+    assert group["entries"][2] == control["entry"] + " (A/A)"
+    aa = control["points"]["b1/s16"]
+    assert aa["paired"] and aa["low"] <= aa["value"] <= aa["high"] and 0.5 < aa["value"] < 2
+    assert pb["group"] == pd["group"] == group["group"]
+    assert len(pb["round_calls"]) == len(pd["round_calls"]) >= 4
+    ratio = speed_ratio(pb, pd)
+    assert ratio.paired and ratio.low <= ratio.value <= ratio.high
+    assert noise_floor([bert, distil])["aa_controls"][0]["entry"] == control["entry"]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from suites.options import Option, Values
+    from suites.records.roles import Architecture, Evaluation, EvidenceFinder, PointMeasure
     from suites.records.schema import JobResult
 
 Mode = Literal["quick", "full"]
@@ -93,6 +94,10 @@ class Suite(ABC):
     # when no --suites is given (the main job).
     order: ClassVar[int] = 100
     in_main_job: ClassVar[bool] = False
+    # Roles its results play in the reports (suites.records.roles): a cost measured per
+    # (batch, seq) point, and the claim evidence kinds it can judge.
+    measures: ClassVar[PointMeasure | None] = None
+    evidence: ClassVar[dict[str, EvidenceFinder]] = {}
 
     @abstractmethod
     def preset(self, mode: Mode, threads: int) -> SuiteConfig:
@@ -134,6 +139,18 @@ class Suite(ABC):
         """Run jobs that share :meth:`group_key`; one output, or the exception that failed
         it, per job and in order. Only suites whose ``group_key`` is not None need it."""
         raise NotImplementedError(f"suite {self.name!r} does not run jobs in groups")
+
+    def architecture(self, result: JobResult) -> Architecture | None:
+        """The model's size and FLOPs, when this suite's ok ``result`` counts them."""
+        return None
+
+    def evaluations(self, result: JobResult) -> list[Evaluation]:
+        """The labelled sets this suite's ok ``result`` scored, for the accuracy reports."""
+        return []
+
+    def measures_cost(self) -> bool:
+        """Its results measure what a model costs (random-init weights are enough)."""
+        return issubclass(self.config_type, EfficiencyConfig)
 
     @abstractmethod
     def table(self, results: list[JobResult]) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """The accuracy side of the leaderboard: per-model summary columns, pairwise McNemar tests
-on shared test sets, and the external sets' most confident mistakes."""
+on shared test sets, and the most confident mistakes on the sets whose suite lists them."""
 
 from __future__ import annotations
 
@@ -9,40 +9,27 @@ from typing import Any
 
 import pandas as pd
 
+from bench.report import select
 from suites.records.schema import JobResult
 
 
 def evaluations(results: list[JobResult]) -> list[tuple[str, str, dict[str, Any]]]:
-    """(test-set label, model, metrics) for every evaluated split of every ok accuracy job."""
-    out = []
-    for r in results:
-        if r.status != "ok":
-            continue
-        if r.suite == "welfake":
-            out.append(("in-domain test", r.model.name, r.metrics["test"]))
-        elif r.suite == "external":
-            out += [(f"external: {name}", r.model.name, m) for name, m in r.metrics["sets"].items()]
-        elif r.suite == "mnli-proxy":
-            out += [(f"MNLI {split}", r.model.name, m) for split, m in r.metrics["splits"].items()]
-    return out
+    """(test-set label, model, metrics) for every labelled set of every ok result, from
+    what each suite declares (``Suite.evaluations``)."""
+    return [(e.label, model, e.metrics) for model, e in select.evaluations(results)]
 
 
 def accuracy_columns(results: list[JobResult]) -> dict[str, dict[str, float | None]]:
-    """model → in-domain, mean external, MNLI-m/mm accuracy (percent)."""
+    """model → its summary columns (percent): each evaluation feeds the column its suite
+    names; a column fed by several sets (the external ones) holds their mean."""
+    fed: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for model, e in select.evaluations(results):
+        if e.summary_column:
+            fed[(model, e.summary_column)][e.label] = e.metrics["accuracy"]  # newest wins
     columns: dict[str, dict[str, float | None]] = defaultdict(dict)
-    external: dict[str, list[float]] = defaultdict(list)
-    for label, model, metrics in evaluations(results):
-        value = round(100 * metrics["accuracy"], 2)
-        if label == "in-domain test":
-            columns[model]["in-domain acc %"] = value
-        elif label.startswith("external: "):
-            external[model].append(metrics["accuracy"])
-        elif label == "MNLI validation_matched":
-            columns[model]["MNLI-m %"] = value
-        elif label == "MNLI validation_mismatched":
-            columns[model]["MNLI-mm %"] = value
-    for model, values in external.items():
-        columns[model]["external acc %"] = round(100 * sum(values) / len(values), 2)
+    for (model, column), by_set in fed.items():
+        values = list(by_set.values())
+        columns[model][column] = round(100 * sum(values) / len(values), 2)
     return columns
 
 
@@ -75,19 +62,16 @@ def mcnemar_table(results: list[JobResult]) -> pd.DataFrame:
 
 
 def error_analysis(results: list[JobResult]) -> str:
-    """Markdown: per model and external set, the mistakes it was surest of."""
+    """Markdown: per model and set whose suite lists them, the mistakes it was surest of."""
     out = []
-    for r in sorted(results, key=lambda r: r.model.name):
-        if r.status != "ok" or r.suite != "external":
+    listed = [(model, e) for model, e in select.evaluations(results) if e.lists_mistakes]
+    for model, e in sorted(listed, key=lambda me: (me[0], me[1].set_name)):
+        mistakes = e.metrics.get("confident_mistakes") or []
+        out += [f"#### {model} on {e.set_name}: {len(mistakes)} most confident mistakes", ""]
+        if not mistakes:
+            out += ["_none_", ""]
             continue
-        for name, metrics in sorted(r.metrics["sets"].items()):
-            mistakes = metrics.get("confident_mistakes") or []
-            out += [f"#### {r.model.name} on {name}: {len(mistakes)} most confident mistakes",
-                    ""]
-            if not mistakes:
-                out += ["_none_", ""]
-                continue
-            frame = pd.DataFrame(mistakes)[["id", "true", "predicted", "confidence", "excerpt"]]
-            frame["excerpt"] = frame["excerpt"].str.replace("|", "\\|", regex=False)
-            out += [frame.to_markdown(index=False), ""]
+        frame = pd.DataFrame(mistakes)[["id", "true", "predicted", "confidence", "excerpt"]]
+        frame["excerpt"] = frame["excerpt"].str.replace("|", "\\|", regex=False)
+        out += [frame.to_markdown(index=False), ""]
     return "\n".join(out)

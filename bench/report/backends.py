@@ -8,23 +8,24 @@ from typing import Any
 
 import pandas as pd
 
+from bench.report import select
 from bench.report.noise import ci_columns
-from suites.backends import REFERENCE
+from suites.backends import REFERENCE, backend_of
 from suites.latency.ratios import speed_ratio
+from suites.records.roles import LATENCY, PointMeasure
 from suites.records.schema import JobResult
 
 BACKEND_POINT = (8, 128)  # the issue's target point: batch 8, 128 tokens
 
 
-def backend_of(result: JobResult) -> str:
-    return result.config.get("backend") or REFERENCE
-
-
-def reference_points(results: list[JobResult], suite: str) -> dict[str, dict[tuple, dict]]:
-    """model → (batch, seq) → point, from the reference backend; the newest result wins."""
+def reference_points(results: list[JobResult], measure: PointMeasure
+                     ) -> dict[str, dict[tuple, dict]]:
+    """model → (batch, seq) → point of ``measure``, from the reference backend; the newest
+    result wins."""
     out: dict[str, dict[tuple, dict]] = defaultdict(dict)
-    for r in sorted(results, key=lambda r: (r.finished_at, r.job_id)):
-        if r.suite == suite and r.status == "ok" and backend_of(r) == REFERENCE:
+    for r in select.measuring(sorted(results, key=lambda r: (r.finished_at, r.job_id)),
+                              measure):
+        if backend_of(r) == REFERENCE:
             for p in r.metrics.get("points", []):
                 out[r.model.name][(p["batch_size"], p["seq_len"])] = p
     return out
@@ -55,9 +56,8 @@ def _parity_figures(parity: dict[str, Any] | None) -> tuple[float | None, float 
 
 def _latency_by_model(results: list[JobResult]) -> dict[str, dict[str, JobResult]]:
     out: dict[str, dict[str, JobResult]] = {}
-    for r in sorted(results, key=lambda r: r.finished_at):
-        if r.suite == "latency" and r.status == "ok":
-            out.setdefault(r.model.name, {})[backend_of(r)] = r
+    for r in select.measuring(sorted(results, key=lambda r: r.finished_at), LATENCY):
+        out.setdefault(r.model.name, {})[backend_of(r)] = r
     return out
 
 
@@ -65,9 +65,9 @@ def _reference_point(results: list[JobResult], r: JobResult, point: tuple[int, i
                      ) -> dict[str, Any] | None:
     """The fp32 reference at ``point`` for ``r``: from r's own run when that run timed it
     (a ratio within one run), else the newest."""
-    refs = [x for x in sorted(results, key=lambda x: x.finished_at)
-            if x.suite == "latency" and x.status == "ok" and x.model.name == r.model.name
-            and backend_of(x) == REFERENCE and _point(x, *point)]
+    refs = [x for x in select.measuring(sorted(results, key=lambda x: x.finished_at), LATENCY)
+            if x.model.name == r.model.name and backend_of(x) == REFERENCE
+            and _point(x, *point)]
     same_run = [x for x in refs if x.run_id == r.run_id]
     chosen = (same_run or refs)[-1:]
     return _point(chosen[0], *point) if chosen else None
@@ -123,8 +123,9 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
 
 
 def machine_peak_line(results: list[JobResult]) -> str | None:
-    peaks = next((r.metrics["machine_peak"] for r in sorted(results, key=lambda r: r.finished_at)
-                  if r.suite == "latency" and r.metrics.get("machine_peak")), None)
+    timed = select.measuring(sorted(results, key=lambda r: r.finished_at), LATENCY)
+    peaks = next((r.metrics["machine_peak"] for r in timed if r.metrics.get("machine_peak")),
+                 None)
     if not peaks:
         return None
     parts = [f"{k} {v['gflops']:.0f} G{'OP' if k == 'int8' else 'FLOP'}/s"
@@ -137,24 +138,16 @@ def machine_peak_line(results: list[JobResult]) -> str | None:
 def accuracy_delta_table(results: list[JobResult]) -> pd.DataFrame:
     """Accuracy through each backend on the real fine-tuned model and the real rows."""
     rows = []
-    for r in results:
-        if r.status != "ok":
-            continue
-        scored = []
-        if r.suite == "welfake":
-            scored = [("in-domain test", r.metrics.get("test", {}))]
-        elif r.suite == "external":
-            scored = list(r.metrics.get("sets", {}).items())
-        for where, metrics in scored:
-            for backend, d in (metrics.get("backends") or {}).items():
-                rows.append({
-                    "model": r.model.name, "set": where, "backend": backend,
-                    "n": d.get("n"),
-                    "acc %": round(100 * d["accuracy"], 2) if "accuracy" in d else None,
-                    "Δ pts vs fp32": d.get("accuracy_delta_pts"),
-                    "agree %": round(100 * d["agreement"], 2) if "agreement" in d else None,
-                    "max |Δp|": (float(f"{d['max_abs_prob_diff']:.3g}")
-                                 if "max_abs_prob_diff" in d else None),
-                    "note": d.get("skipped", ""),
-                })
+    for model, e in select.evaluations(results):
+        for backend, d in (e.metrics.get("backends") or {}).items():
+            rows.append({
+                "model": model, "set": e.set_name, "backend": backend,
+                "n": d.get("n"),
+                "acc %": round(100 * d["accuracy"], 2) if "accuracy" in d else None,
+                "Δ pts vs fp32": d.get("accuracy_delta_pts"),
+                "agree %": round(100 * d["agreement"], 2) if "agreement" in d else None,
+                "max |Δp|": (float(f"{d['max_abs_prob_diff']:.3g}")
+                             if "max_abs_prob_diff" in d else None),
+                "note": d.get("skipped", ""),
+            })
     return pd.DataFrame(rows)

@@ -27,17 +27,18 @@ from typing import Any
 
 import numpy as np
 
+from bench.report import select
 from bench.report.accuracy import evaluations
-from bench.report.backends import backend_of
 from bench.run.store import read_run
+from suites.backends import backend_of
 from suites.latency.ratios import bootstrap_medians
+from suites.records.roles import POINT_MEASURES, PointMeasure
 from suites.records.schema import JobResult
 
 ALPHA = 0.05
 N_BOOTSTRAP = 2000
 SEED = 0
 MEMORY_NOISE_PCT = 2.0
-HARDWARE_BOUND = ("latency", "memory")
 KEY_PACKAGES = ("torch", "transformers", "onnxruntime")
 
 
@@ -156,15 +157,17 @@ def load_run(spec: str | Path, results_dir: Path) -> list[JobResult]:
     return results
 
 
-def _points(results: list[JobResult], suite: str) -> dict[tuple, tuple[dict, JobResult]]:
-    """(model, backend, threads, batch, seq) → (point, its result); the newest wins."""
+def _points(results: list[JobResult], measure: PointMeasure
+            ) -> dict[tuple, tuple[dict, JobResult]]:
+    """(model, backend, threads, batch, seq) → (point, its result) of every result that
+    measures ``measure``; the newest wins."""
     out: dict[tuple, tuple[dict, JobResult]] = {}
-    for r in sorted(results, key=lambda r: (r.finished_at, r.job_id)):
-        if r.suite == suite:
-            for p in r.metrics.get("points", []):
-                key = (r.model.name, backend_of(r), r.config.get("threads"),
-                       p["batch_size"], p["seq_len"])
-                out[key] = (p, r)
+    for r in select.measuring(sorted(results, key=lambda r: (r.finished_at, r.job_id)),
+                              measure):
+        for p in r.metrics.get("points", []):
+            key = (r.model.name, backend_of(r), r.config.get("threads"),
+                   p["batch_size"], p["seq_len"])
+            out[key] = (p, r)
     return out
 
 
@@ -232,25 +235,26 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
     baselines: dict[str, list[JobResult]] = defaultdict(list)
     for r in a:
         baselines[r.run_id].append(r)
-    for suite in HARDWARE_BOUND:
-        pa, pb = _points(a, suite), _points(b, suite)
-        per_run = [_points(rs, suite) for rs in baselines.values()]
+    for measure in POINT_MEASURES:  # hardware-bound: never compared across machines
+        pa, pb = _points(a, measure), _points(b, measure)
+        per_run = [_points(rs, measure) for rs in baselines.values()]
         for key in sorted(pa.keys() & pb.keys(), key=str):
             (_, ra), (point_b, rb) = pa[key], pb[key]
             model, backend, _, batch, seq = key
             where = f"b{batch}/s{seq}"
             cross = ra.hardware_fingerprint != rb.hardware_fingerprint
             if cross and not allow_hardware_mismatch:
-                refused.append(f"{suite} {model}/{backend} {where}: hardware "
+                refused.append(f"{measure.name} {model}/{backend} {where}: hardware "
                                f"{ra.hardware_fingerprint} vs {rb.hardware_fingerprint}")
                 continue
             runs_a = [points[key][0] for points in per_run if key in points]
-            if suite == "latency":
-                between = between_run_noise([p["p50_ms"] for p in runs_a])
+            key_, samples = measure.value_key, measure.samples_key
+            if samples:  # per-call samples: a statistical comparison
+                between = between_run_noise([p[key_] for p in runs_a])
                 within = within_run_noise(runs_a, point_b)
                 noise = max((n for n in (between, within) if n is not None), default=None)
-                pooled = [s for p in runs_a for s in p["samples_ms"]]
-                change, ci, p = compare_samples(pooled, point_b["samples_ms"])
+                pooled = [s for p in runs_a for s in p[samples]]
+                change, ci, p = compare_samples(pooled, point_b[samples])
                 significant = (p < ALPHA and (ci[0] > 0 or ci[1] < 0)
                                and (noise is None or abs(change) > noise))
                 method = "Mann-Whitney U + bootstrap CI of the median ratio"
@@ -258,16 +262,16 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
                     method += ", beyond the runs' own round-to-round noise"
                 if between is not None:
                     method += f", beyond the spread of {len(runs_a)} baseline runs"
-                deltas.append(Delta("latency", model, backend, where, "p50 ms",
-                                    float(np.median(pooled)), point_b["p50_ms"], change, ci, p,
+                deltas.append(Delta(measure.name, model, backend, where, measure.label,
+                                    float(np.median(pooled)), point_b[key_], change, ci, p,
                                     method, significant, cross, noise))
-            else:
-                noise = between_run_noise([p["peak_forward_mib"] for p in runs_a])
-                va = float(np.median([p["peak_forward_mib"] for p in runs_a]))
-                vb = point_b["peak_forward_mib"]
+            else:  # one measurement per run: a relative change beyond a floor
+                noise = between_run_noise([p[key_] for p in runs_a])
+                va = float(np.median([p[key_] for p in runs_a]))
+                vb = point_b[key_]
                 change = 100 * (vb / va - 1)
                 floor = max(MEMORY_NOISE_PCT, noise or 0.0)
-                deltas.append(Delta("memory", model, backend, where, "peak MiB", va, vb,
+                deltas.append(Delta(measure.name, model, backend, where, measure.label, va, vb,
                                     change, None, None,
                                     f"single measurement, {floor:.3g}% floor",
                                     abs(change) > floor, cross, noise))

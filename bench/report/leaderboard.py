@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.report import select
 from bench.report.accuracy import accuracy_columns, error_analysis, mcnemar_table
 from bench.report.backends import (
     BACKEND_POINT,
     accuracy_delta_table,
-    backend_of,
     backend_table,
     best_backends,
     machine_peak_line,
@@ -29,8 +29,10 @@ from bench.run.store import iter_results
 from models_registry import REFERENCE_MODEL
 from suites import SUITES
 from suites.backends import REFERENCE as REFERENCE_BACKEND
+from suites.backends import backend_of
 from suites.latency.ratios import speed_ratio
 from suites.records.atomic import atomic_write_text
+from suites.records.roles import LATENCY, MEMORY
 from suites.records.schema import JobResult
 
 SUMMARY_POINTS = ((1, 128), (8, 128))
@@ -90,28 +92,25 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
     """Cost in one row per model: size, FLOPs, latency, memory, and speed-up vs BERT-base."""
     ok = [r for r in results if r.status == "ok"]
     names = sorted({r.model.name for r in ok})
-    static = {r.model.name: r for r in ok if r.suite == "static"}
-    weights = {r.model.name: r.model.weights for r in ok
-               if r.suite in ("static", "latency", "memory")}
+    arch = {model: a for model, (_, a) in select.architectures(ok).items()}
+    weights = {r.model.name: r.model.weights for r in ok if select.measures_cost(r)}
     accuracy = accuracy_columns(ok)
     best = best_backends(ok)
-    latency = reference_points(ok, "latency")
+    latency = reference_points(ok, LATENCY)
     p50 = {point: {m: pts[point]["p50_ms"] for m, pts in latency.items() if point in pts}
            for point in SUMMARY_POINTS}
     peak = {m: pts[SUMMARY_MEMORY_POINT]["peak_forward_mib"]
-            for m, pts in reference_points(ok, "memory").items() if SUMMARY_MEMORY_POINT in pts}
+            for m, pts in reference_points(ok, MEMORY).items() if SUMMARY_MEMORY_POINT in pts}
     rows = []
     for name in names:
-        s = static.get(name)
+        a = arch.get(name)
         row = {
             "model": name,
             "weights": weights.get(name),
-            "params (M)": round(s.metrics["parameters"] / 1e6, 2) if s else None,
-            "fp32 MiB": round(s.metrics["fp32_mib"], 1) if s else None,
-            "GFLOPs s128": (
-                round(s.metrics["flops_per_forward"]["128"] / 1e9, 2)
-                if s and "128" in s.metrics["flops_per_forward"] else None
-            ),
+            "params (M)": round(a.parameters / 1e6, 2) if a else None,
+            "fp32 MiB": round(a.fp32_mib, 1) if a else None,
+            "GFLOPs s128": (round(a.flops_per_forward["128"] / 1e9, 2)
+                            if a and "128" in a.flops_per_forward else None),
         }
         for b, q in SUMMARY_POINTS:
             row[f"p50 ms b{b}/s{q}"] = _round(p50[(b, q)].get(name), 2)
@@ -172,7 +171,7 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
     for key, rs in groups.items():
         fingerprint, threads = rs[0].hardware_fingerprint, rs[0].config.get("threads")
         env = rs[0].environment
-        runtime = next((r.runtime for r in rs if r.suite == "latency" and r.runtime
+        runtime = next((r.runtime for r in select.measuring(rs, LATENCY) if r.runtime
                         and backend_of(r) == REFERENCE_BACKEND), {})
         runs = sorted({r.run_id for r in rs})
         shas = sorted({f"{(r.git.sha or 'unknown')[:10]}{'-dirty' if r.git.dirty else ''}"
@@ -232,9 +231,8 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
                 for r in sorted(failed, key=lambda r: r.job_id)
             ]
             out.append("")
-    notes = sorted(
-        {r.metrics.get("flops_counted") for r in current if r.suite == "static"} - {None}
-    )
+    notes = sorted({a.flops_counted for r in current if r.status == "ok"
+                    and (s := select.suite_of(r)) and (a := s.architecture(r))} - {None})
     if notes:
         out += ["FLOPs count: " + "; ".join(notes) + ".", ""]
     return "\n".join(out)

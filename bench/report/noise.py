@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bench.report import select
 from suites.latency.ratios import Ratio
+from suites.records.roles import LATENCY
 from suites.records.schema import JobResult
 
 CI_BOUNDS = ("low", "high")
@@ -43,8 +45,7 @@ def with_ci(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _latency(results: list[JobResult]) -> list[JobResult]:
-    return sorted((r for r in results if r.suite == "latency" and r.status == "ok"),
-                  key=lambda r: (r.finished_at, r.job_id))
+    return sorted(select.measuring(results, LATENCY), key=lambda r: (r.finished_at, r.job_id))
 
 
 def noise_floor(results: list[JobResult]) -> dict[str, Any] | None:

@@ -19,9 +19,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from bench.report import select
 from bench.report.accuracy import evaluations
 from bench.report.backends import reference_points
 from suites.backends import REFERENCE
+from suites.records.roles import LATENCY, MEMORY
 from suites.records.schema import JobResult
 
 ACCURACY_LATENCY_POINT = (1, 128)  # the x axis of accuracy vs cost: one text, 128 tokens
@@ -247,8 +249,7 @@ def _spread(point: dict) -> tuple[float, float]:
 
 
 def _parameters(results: list[JobResult]) -> dict[str, int]:
-    counted = {r.model.name: r.metrics["parameters"] for r in results
-               if r.suite == "static" and r.status == "ok"}
+    counted = {m: a.parameters for m, (_, a) in select.architectures(results).items()}
     declared = {r.model.name: r.model.declared_parameters for r in results
                 if r.model.declared_parameters}
     return {**declared, **counted}
@@ -270,7 +271,7 @@ def section_plots(results: list[JobResult]) -> list[Plot]:
     context = _context(results)
     plots: list[Plot] = []
 
-    latency = reference_points(results, "latency")
+    latency = reference_points(results, LATENCY)
     for seq in sorted({s for pts in latency.values() for _, s in pts}):
         series = {m: [(b, p["p50_ms"], *_spread(p)) for (b, s), p in pts.items() if s == seq]
                   for m, pts in latency.items()}
@@ -278,7 +279,7 @@ def section_plots(results: list[JobResult]) -> list[Plot]:
         if any(len(v) >= 2 for v in series.values()):
             plots.append(LatencyCurves(colours, seq_len=seq, context=context, series=series))
 
-    memory = reference_points(results, "memory")
+    memory = reference_points(results, MEMORY)
     for batch in sorted({b for pts in memory.values() for b, _ in pts}):
         series = {m: [(s, p["peak_forward_mib"]) for (b, s), p in pts.items() if b == batch]
                   for m, pts in memory.items()}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -18,24 +17,13 @@ import pandas as pd
 
 from models_registry import get_model
 from models_registry.claims import Claim, all_claims
+from suites import SUITES
+from suites.records.roles import EvidenceFinder, Finding
 from suites.records.schema import JobResult
 
 SCHEMA_PATH = Path(__file__).with_name("verdict_schema.json")
 PROTOCOL_WEIGHT = {"exact": 1.0, "proxy": 0.8, "mismatch": 0.5, "none": 0.0}
 EPOCH = "1970-01-01T00:00:00+00:00"
-
-
-@dataclass
-class Finding:
-    """What the evidence says, in the claim's reported units."""
-
-    value: float  # in reported units (accuracy in percent)
-    score: float  # as the verdict states it (accuracy as a fraction)
-    ci: tuple[float, float] | None  # reported units
-    protocol_match: str
-    computed_at: str
-    provenance: str
-    git_sha: str | None = None
 
 
 def _agent_version(sha: str | None) -> str:
@@ -44,37 +32,6 @@ def _agent_version(sha: str | None) -> str:
     except PackageNotFoundError:
         mine = "unknown"
     return f"compact-encoder-bench {mine}" + (f" (git {sha[:10]})" if sha else "")
-
-
-def _provenance(r: JobResult) -> str:
-    return (f"job {r.job_id} (run {r.run_id}, git {(r.git.sha or 'unknown')[:10]}, "
-            f"weights {r.model.weights_source}"
-            f"{' @' + r.model.revision if r.model.revision else ''})")
-
-
-def _mnli(claim: Claim, results: list[JobResult]) -> Finding | None:
-    split = claim.evidence.split
-    found = [r for r in results if r.suite == "mnli-proxy" and r.status == "ok"
-             and r.model.name == claim.evidence.model]
-    if not found:
-        return None
-    best = max(found, key=lambda r: (r.metrics["splits"][split]["n"], r.finished_at))
-    m = best.metrics["splits"][split]
-    low, high = m["ci95"]["accuracy"]
-    if claim.protocol_differs or best.metrics["checkpoint_origin"] == "fine-tuned-here":
-        match = "mismatch"
-    elif best.metrics["protocol"] == "full" and claim.paper_setting == "dev":
-        match = "exact"
-    else:
-        match = "proxy"
-    data = m["data"]
-    provenance = (f"{_provenance(best)}; {split} n={m['n']} of "
-                  f"{data.get('notes', {}).get('sampled_from', m['n'])}, data sha256 "
-                  f"{data['fingerprint'][:16]}, labels by "
-                  f"{best.metrics['label_mapping']['decided_by']}, checkpoint "
-                  f"{best.metrics['checkpoint_origin']}")
-    return Finding(100 * m["accuracy"], round(m["accuracy"], 4), (100 * low, 100 * high), match,
-                   best.finished_at, provenance, best.git.sha)
 
 
 def _param_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
@@ -88,52 +45,17 @@ def _param_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
     return Finding(ratio, round(ratio, 4), None, "proxy", when, provenance)
 
 
-def _latency_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
-    from bench.report.backends import backend_of
-    from suites.backends import REFERENCE
-    from suites.latency.ratios import speed_ratio
-
-    point = tuple(claim.evidence.point)
-    # Both models on the same hardware, threads and backend; fp32 eager (the paper's models
-    # ran in float) is preferred over a faster backend, then the newest section.
-    sections: dict[tuple, dict[str, JobResult]] = {}
-    for r in sorted(results, key=lambda r: r.finished_at):
-        if r.suite == "latency" and r.status == "ok":
-            key = (r.hardware_fingerprint, r.config.get("threads"), backend_of(r))
-            sections.setdefault(key, {})[r.model.name] = r
-    usable = [(key, s) for key, s in sections.items()
-              if claim.evidence.model in s and claim.evidence.reference in s]
-    if not usable:
-        return None
-    _, section = max(usable, key=lambda ks: (ks[0][2] == REFERENCE,
-                                             max(r.finished_at for r in ks[1].values())))
-
-    def at_point(r: JobResult) -> dict | None:
-        return next((p for p in r.metrics["points"]
-                     if (p["batch_size"], p["seq_len"]) == point), None)
-
-    mine, ref = at_point(section[claim.evidence.model]), at_point(
-        section[claim.evidence.reference])
-    if mine is None or ref is None:
-        return None
-    ratio = speed_ratio(ref, mine)
-    r_model = section[claim.evidence.model]
-    how = (f"paired over {ratio.n} interleaved rounds" if ratio.paired
-           else "timed apart, bootstrap CI")
-    provenance = (f"p50 b{point[0]}/s{point[1]}: {claim.evidence.reference} "
-                  f"{ref['p50_ms']:.1f} ms / {claim.evidence.model} {mine['p50_ms']:.1f} ms "
-                  f"({how}), "
-                  f"backend {backend_of(r_model)} ({r_model.runtime.get('dtype', 'float32')}, "
-                  f"attention {r_model.runtime.get('attn_implementation', 'n/a')}), "
-                  f"{r_model.config.get('threads')} threads, hardware "
-                  f"{r_model.hardware_fingerprint} ({r_model.environment.cpu_model}); "
-                  f"{_provenance(r_model)}")
-    return Finding(ratio.value, round(ratio.value, 4), (ratio.low, ratio.high),
-                   "proxy", max(r.finished_at for r in section.values()), provenance,
-                   r_model.git.sha)
-
-
-EVIDENCE = {"mnli": _mnli, "param_ratio": _param_ratio, "latency_ratio": _latency_ratio}
+def evidence_finders() -> dict[str, EvidenceFinder]:
+    """Claim evidence kind → finder: each suite's declared kinds, given that suite's results
+    only; the registry's parameter counts need no suite."""
+    finders: dict[str, EvidenceFinder] = {"param_ratio": _param_ratio}
+    for suite in SUITES.values():
+        for kind, find in suite.evidence.items():
+            if kind in finders:
+                raise ValueError(f"claim evidence {kind!r} is declared twice")
+            finders[kind] = (lambda claim, results, find=find, name=suite.name:
+                             find(claim, [r for r in results if r.suite == name]))
+    return finders
 
 
 def _band(claim: Claim) -> tuple[float, float]:
@@ -166,7 +88,13 @@ def judge(claim: Claim, finding: Finding | None) -> tuple[str, float]:
 def assess(claim: Claim, results: list[JobResult]) -> tuple[Finding | None, str, float]:
     """The evidence for ``claim`` in ``results`` (None without any), its status and
     confidence."""
-    finding = EVIDENCE[claim.evidence.kind](claim, results) if claim.evidence.model else None
+    if not claim.evidence.model:
+        return None, *judge(claim, None)
+    finders = evidence_finders()
+    if claim.evidence.kind not in finders:
+        raise ValueError(f"claim {claim.id}: no suite gives evidence of kind "
+                         f"{claim.evidence.kind!r}; declared: {', '.join(sorted(finders))}")
+    finding = finders[claim.evidence.kind](claim, results)
     return (finding, *judge(claim, finding))
 
 

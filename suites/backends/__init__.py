@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from suites.backends.base import Backend, Prepared
 from suites.backends.onnxruntime import OnnxRuntime, OnnxRuntimeInt8
 from suites.backends.pytorch import (
@@ -18,6 +20,12 @@ BACKENDS: dict[str, Backend] = {
     for b in (PytorchSdpa(), PytorchEagerAttention(), TorchCompile(), PytorchBf16(),
               PytorchDynamicInt8(), OnnxRuntime(), OnnxRuntimeInt8())
 }
+
+
+def backend_of(result: Any) -> str:
+    """The backend a stored result ran on (results from before the backend axis: the
+    reference)."""
+    return result.config.get("backend") or REFERENCE
 
 
 def get_backend(name: str) -> Backend:

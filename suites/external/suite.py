@@ -22,6 +22,7 @@ from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.errors import DataError
 from suites.data.news import NEWS_LABELS, NewsSource
 from suites.options import Values
+from suites.records.roles import Evaluation
 from suites.welfake.suite import WelfakeConfig
 
 if TYPE_CHECKING:
@@ -118,6 +119,11 @@ class ExternalSuite(Suite):
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
         return {**welfake_overrides(values), **external_overrides(values),
                 **budget_overrides(values, results_dir)}
+
+    def evaluations(self, result: JobResult) -> list[Evaluation]:
+        return [Evaluation(f"external: {name}", name, metrics, summary_column="external acc %",
+                           lists_mistakes=True)
+                for name, metrics in result.metrics["sets"].items()]
 
     def preset(self, mode: Mode, threads: int) -> ExternalConfig:
         return ExternalConfig(threads=threads)

@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
+from suites.latency.evidence import speed_ratio_claim
 from suites.latency.rounds import Entry, Point, PointTiming, RoundPlan, interleave
 from suites.latency.tracker import LatencyStats
 from suites.options import SWEEP_OPTIONS, Values, sweep_overrides
+from suites.records.roles import LATENCY
 from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
@@ -120,6 +122,8 @@ class LatencySuite(Suite):
     options = SWEEP_OPTIONS
     order = 20
     in_main_job = True
+    measures = LATENCY
+    evidence = {"latency_ratio": speed_ratio_claim}  # noqa: RUF012 (read-only)
     frameworks = ("transformers", "sklearn")
     backend_axis = True
     needs_quiet_machine = True

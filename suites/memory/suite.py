@@ -17,6 +17,7 @@ from suites.latency.suite import FULL_GRID, QUICK_GRID
 from suites.lifecycle import child_env
 from suites.memory.tracker import high_water_mark_mib
 from suites.options import SWEEP_OPTIONS, Values, sweep_overrides
+from suites.records.roles import MEMORY
 from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ class MemorySuite(Suite):
     options = SWEEP_OPTIONS
     order = 30
     in_main_job = True
+    measures = MEMORY
     backend_axis = True
 
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:

@@ -15,7 +15,9 @@ from suites.accuracy.options import BUDGET_OPTIONS, MNLI_OPTIONS, budget_overrid
 from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.errors import DataError
 from suites.data.mnli import MNLI_LABELS, MNLI_SPLITS
+from suites.mnli_proxy.evidence import mnli_accuracy
 from suites.options import Values
+from suites.records.roles import Evaluation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -93,16 +95,26 @@ def _finetune_here(meta: ModelMeta, config: MnliProxyConfig, progress: Progress)
     return model, tokenizer, weights, training
 
 
+# The leaderboard summary column each validation split feeds.
+SUMMARY_COLUMNS = {"validation_matched": "MNLI-m %", "validation_mismatched": "MNLI-mm %"}
+
+
 class MnliProxySuite(Suite):
     name = "mnli-proxy"
     description = "MNLI-m/mm accuracy of MNLI checkpoints on a seeded stratified slice"
     config_type = MnliProxyConfig
     options = (*MNLI_OPTIONS, *BUDGET_OPTIONS)
     order = 50
+    evidence = {"mnli": mnli_accuracy}  # noqa: RUF012 (read-only)
     default_timeout_s = 3 * 3600.0
 
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
         return {**mnli_overrides(values), **budget_overrides(values, results_dir)}
+
+    def evaluations(self, result: JobResult) -> list[Evaluation]:
+        return [Evaluation(f"MNLI {split}", split, metrics,
+                           summary_column=SUMMARY_COLUMNS.get(split))
+                for split, metrics in result.metrics["splits"].items()]
 
     def preset(self, mode: Mode, threads: int) -> MnliProxyConfig:
         samples = None if mode == "full" else QUICK_SAMPLES

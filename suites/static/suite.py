@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from models_registry.meta import ModelMeta
 from suites.base import EfficiencyConfig, Mode, Progress, Suite, SuiteOutput
 from suites.options import SEQ_LENS, WEIGHTS, Values, sweep_overrides
+from suites.records.roles import Architecture
 from suites.table import mib, model_label, ok_results
 
 if TYPE_CHECKING:
@@ -41,6 +42,11 @@ class StaticSuite(Suite):
 
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
         return sweep_overrides(values)
+
+    def architecture(self, result: JobResult) -> Architecture | None:
+        m = result.metrics
+        return Architecture(m["parameters"], m["fp32_mib"], m["flops_per_forward"],
+                            m.get("flops_counted"))
 
     def preset(self, mode: Mode, threads: int) -> StaticConfig:
         # FLOPs are counted on the eager graph, where every attention product is a visible op.

@@ -21,6 +21,7 @@ from suites.accuracy.options import (
 from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.news import NEWS_LABELS, NewsSource, welfake_source
 from suites.options import Values
+from suites.records.roles import Evaluation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,6 +108,10 @@ class WelfakeSuite(Suite):
 
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
         return {**welfake_overrides(values), **budget_overrides(values, results_dir)}
+
+    def evaluations(self, result: JobResult) -> list[Evaluation]:
+        return [Evaluation("in-domain test", "in-domain test", result.metrics["test"],
+                           summary_column="in-domain acc %")]
 
     def preset(self, mode: Mode, threads: int) -> WelfakeConfig:
         return WelfakeConfig(threads=threads)

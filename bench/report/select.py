@@ -1,0 +1,44 @@
+"""Which stored results play which role, as their suites declare it (suites.records.roles).
+
+The reports read results through these queries and never by a suite's name, so a suite
+added later appears in every table, plot and comparison its declared roles feed.
+"""
+
+from __future__ import annotations
+
+from suites import SUITES
+from suites.base import Suite
+from suites.records.roles import Architecture, Evaluation, PointMeasure
+from suites.records.schema import JobResult
+
+
+def suite_of(result: JobResult) -> Suite | None:
+    """The suite that made ``result``; None for a suite this checkout no longer has."""
+    return SUITES.get(result.suite)
+
+
+def measuring(results: list[JobResult], measure: PointMeasure) -> list[JobResult]:
+    """The ok results whose suite measures ``measure`` per point, in the order given."""
+    return [r for r in results if r.status == "ok" and (s := suite_of(r)) is not None
+            and s.measures == measure]
+
+
+def measures_cost(result: JobResult) -> bool:
+    """Whether ``result`` measured what its model costs (random-init weights suffice)."""
+    suite = suite_of(result)
+    return suite is not None and suite.measures_cost()
+
+
+def architectures(results: list[JobResult]) -> dict[str, tuple[JobResult, Architecture]]:
+    """model → its counted architecture (the last ok result given wins)."""
+    out = {}
+    for r in results:
+        if r.status == "ok" and (s := suite_of(r)) is not None and (a := s.architecture(r)):
+            out[r.model.name] = (r, a)
+    return out
+
+
+def evaluations(results: list[JobResult]) -> list[tuple[str, Evaluation]]:
+    """(model, evaluation) for every labelled set every ok result scored, in order."""
+    return [(r.model.name, e) for r in results if r.status == "ok"
+            and (s := suite_of(r)) is not None for e in s.evaluations(r)]

@@ -1,0 +1,59 @@
+"""Speed claims judged from this suite's results (``Claim.evidence.kind ==
+"latency_ratio"``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from suites.backends import REFERENCE, backend_of
+from suites.latency.ratios import speed_ratio
+from suites.records.roles import Finding, provenance
+
+if TYPE_CHECKING:
+    from models_registry.claims import Claim
+    from suites.records.schema import JobResult
+
+
+def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
+    """The reference's p50 over the model's at the claimed point, from this suite's
+    ``results``: both models in one hardware section on one backend, fp32 eager preferred
+    (the papers' models ran in float), then the newest section; paired by round when both
+    were timed in one interleaved group."""
+    point = tuple(claim.evidence.point)
+    # Both models on the same hardware, threads and backend; fp32 eager (the paper's models
+    # ran in float) is preferred over a faster backend, then the newest section.
+    sections: dict[tuple, dict[str, JobResult]] = {}
+    for r in sorted(results, key=lambda r: r.finished_at):
+        if r.status == "ok":
+            key = (r.hardware_fingerprint, r.config.get("threads"), backend_of(r))
+            sections.setdefault(key, {})[r.model.name] = r
+    usable = [(key, s) for key, s in sections.items()
+              if claim.evidence.model in s and claim.evidence.reference in s]
+    if not usable:
+        return None
+    _, section = max(usable, key=lambda ks: (ks[0][2] == REFERENCE,
+                                             max(r.finished_at for r in ks[1].values())))
+
+    def at_point(r: JobResult) -> dict | None:
+        return next((p for p in r.metrics["points"]
+                     if (p["batch_size"], p["seq_len"]) == point), None)
+
+    mine, ref = at_point(section[claim.evidence.model]), at_point(
+        section[claim.evidence.reference])
+    if mine is None or ref is None:
+        return None
+    ratio = speed_ratio(ref, mine)
+    r_model = section[claim.evidence.model]
+    how = (f"paired over {ratio.n} interleaved rounds" if ratio.paired
+           else "timed apart, bootstrap CI")
+    cited = (f"p50 b{point[0]}/s{point[1]}: {claim.evidence.reference} "
+             f"{ref['p50_ms']:.1f} ms / {claim.evidence.model} {mine['p50_ms']:.1f} ms "
+             f"({how}), "
+             f"backend {backend_of(r_model)} ({r_model.runtime.get('dtype', 'float32')}, "
+             f"attention {r_model.runtime.get('attn_implementation', 'n/a')}), "
+             f"{r_model.config.get('threads')} threads, hardware "
+             f"{r_model.hardware_fingerprint} ({r_model.environment.cpu_model}); "
+             f"{provenance(r_model)}")
+    return Finding(ratio.value, round(ratio.value, 4), (ratio.low, ratio.high),
+                   "proxy", max(r.finished_at for r in section.values()), cited,
+                   r_model.git.sha)

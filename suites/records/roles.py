@@ -1,0 +1,82 @@
+"""What a suite's results are, for the reports: the roles a suite declares.
+
+Reports (``bench/report/``) never test a suite's name. They ask which results measure a
+cost per point (:class:`PointMeasure`), which describe the architecture
+(:class:`Architecture`), which hold evaluations on labelled sets (:class:`Evaluation`), and
+which claim evidence a suite can give (:class:`Finding`). A new suite that declares a role
+shows up in every table, plot, comparison and verdict that reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from models_registry.claims import Claim
+    from suites.records.schema import JobResult
+
+
+@dataclass(frozen=True)
+class PointMeasure:
+    """A hardware-bound cost per (batch, seq) point, stored in ``metrics["points"]``."""
+
+    name: str  # the compare gate's metric: --fail-on NAME=…
+    value_key: str  # the point's headline figure
+    label: str  # as tables print it
+    # Per-call samples in the point: compared statistically; without, one measurement.
+    samples_key: str | None = None
+
+
+LATENCY = PointMeasure("latency", "p50_ms", "p50 ms", "samples_ms")
+MEMORY = PointMeasure("memory", "peak_forward_mib", "peak MiB")
+POINT_MEASURES = (LATENCY, MEMORY)
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """What the model is, whatever it runs on: counted from the built model."""
+
+    parameters: int
+    fp32_mib: float
+    flops_per_forward: dict[str, int]  # sequence length (as text) → FLOPs of one forward
+    flops_counted: str | None = None  # how the FLOPs were counted
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A model's predictions scored on one labelled set."""
+
+    label: str  # unique across suites: "in-domain test", "external: <set>", "MNLI <split>"
+    set_name: str  # the set as its suite names it
+    metrics: dict[str, Any]
+    # The leaderboard summary column it feeds (values of one column are averaged).
+    summary_column: str | None = None
+    # The suite lists the set's most confident mistakes (``metrics["confident_mistakes"]``).
+    lists_mistakes: bool = False
+
+
+@dataclass
+class Finding:
+    """What the evidence says about a claim, in the claim's reported units."""
+
+    value: float  # in reported units (accuracy in percent)
+    score: float  # as the verdict states it (accuracy as a fraction)
+    ci: tuple[float, float] | None  # reported units
+    protocol_match: str
+    computed_at: str
+    provenance: str
+    git_sha: str | None = None
+
+
+# claim → evidence in the results, or None when they hold none
+EvidenceFinder = Callable[["Claim", list["JobResult"]], "Finding | None"]
+
+
+def provenance(r: JobResult) -> str:
+    """Which job, run, code and weights a figure came from, as a verdict cites it."""
+    return (f"job {r.job_id} (run {r.run_id}, git {(r.git.sha or 'unknown')[:10]}, "
+            f"weights {r.model.weights_source}"
+            f"{' @' + r.model.revision if r.model.revision else ''})")
+

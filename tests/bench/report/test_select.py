@@ -1,0 +1,80 @@
+"""Reports find results by the roles their suites declare, never by a suite's name: a suite
+that did not exist when the reports were written shows up in them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.report import select
+from bench.report.accuracy import accuracy_columns, mcnemar_table
+from bench.report.backends import reference_points
+from bench.report.leaderboard import summary_table
+from bench.report.verdicts import evidence_finders
+from suites import SUITES
+from suites.records.roles import LATENCY, MEMORY, Evaluation, Finding
+from suites.welfake import WelfakeSuite
+from tests.factories import make_result, news_metrics, timed_point
+
+
+class TimedQA(WelfakeSuite):
+    """A question-answering suite of the future: it scores a set and times each question."""
+
+    name = "qa-test"
+    description = "a suite the reports have never heard of"
+    measures = LATENCY
+    evidence = {"qa-f1": lambda claim, results: None}  # noqa: RUF012
+
+    def evaluations(self, result):
+        return [Evaluation("QA dev", "dev", result.metrics["test"],
+                           summary_column="in-domain acc %")]
+
+
+@pytest.fixture
+def qa_suite(monkeypatch):
+    monkeypatch.setitem(SUITES, TimedQA.name, TimedQA())
+
+
+def _qa_result(model: str, p50: float, accuracy: float):
+    metrics = {**news_metrics(200, accuracy, seed=len(model)),
+               "points": [timed_point(1, 128, p50), timed_point(8, 128, 6 * p50)]}
+    return make_result(model=model, suite=TimedQA.name, metrics=metrics)
+
+
+def test_a_new_suite_feeds_every_report_its_roles_reach(qa_suite):
+    results = [_qa_result("tinybert", 10.0, 0.7), _qa_result("bert-base", 100.0, 0.8)]
+    assert [r.model.name for r in select.measuring(results, LATENCY)] == ["tinybert",
+                                                                          "bert-base"]
+    assert select.measuring(results, MEMORY) == []
+    points = reference_points(results, LATENCY)
+    assert points["tinybert"][(1, 128)]["p50_ms"] == pytest.approx(10.0, rel=0.1)
+    table = summary_table(results).set_index("model")
+    assert table.loc["tinybert", "p50 ms b1/s128"] == pytest.approx(10.0, rel=0.1)
+    assert 8 < table.loc["tinybert", "× vs bert-base b1/s128"] < 12
+    columns = accuracy_columns(results)
+    assert set(columns["bert-base"]) == {"in-domain acc %"}
+    pairs = mcnemar_table(results)
+    assert list(pairs["test set"]) == ["QA dev"]
+
+
+def test_results_of_a_suite_this_checkout_lacks_play_no_role():
+    gone = make_result(model="tinybert", suite="retired-suite",
+                       metrics={"points": [timed_point(1, 128, 5.0)]})
+    assert select.suite_of(gone) is None
+    assert select.measuring([gone], LATENCY) == [] and select.evaluations([gone]) == []
+
+
+def test_claim_evidence_comes_from_the_suites_that_declare_it(qa_suite, monkeypatch):
+    finders = evidence_finders()
+    assert {"param_ratio", "mnli", "latency_ratio", "qa-f1"} <= set(finders)
+    seen = []
+    monkeypatch.setattr(TimedQA, "evidence", {"qa-f1": lambda claim, results: (
+        seen.extend(r.suite for r in results), Finding(1.0, 1.0, None, "proxy", "t", "p"))[1]})
+    other = make_result(model="tinybert", suite="welfake", metrics=news_metrics(50, 0.7))
+    evidence_finders()["qa-f1"](None, [other, _qa_result("tinybert", 10.0, 0.7)])
+    assert seen == [TimedQA.name]  # a finder sees its own suite's results only
+
+
+def test_one_evidence_kind_declared_by_two_suites_is_refused(qa_suite, monkeypatch):
+    monkeypatch.setattr(TimedQA, "evidence", {"mnli": lambda claim, results: None})
+    with pytest.raises(ValueError, match="'mnli' is declared twice"):
+        evidence_finders()

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from suites.options import Option, Values
+    from suites.records.metrics import MetricsRecord
     from suites.records.roles import Architecture, Evaluation, EvidenceFinder, PointMeasure
     from suites.records.schema import JobResult
 
@@ -97,6 +98,8 @@ class Suite(ABC):
     # Roles its results play in the reports (suites.records.roles): a cost measured per
     # (batch, seq) point, and the claim evidence kinds it can judge.
     measures: ClassVar[PointMeasure | None] = None
+    # The shape of its results' ``metrics`` (suites/<suite>/record.py).
+    metrics_type: ClassVar[type[MetricsRecord]]
     evidence: ClassVar[dict[str, EvidenceFinder]] = {}
 
     @abstractmethod

@@ -22,7 +22,7 @@ PACKAGES = (
 )
 # CPU features that change which kernels torch picks: part of the hardware fingerprint.
 ISA_FLAGS = ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_int8", "fma")
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout: bench/run/ → root
 
 
 def _cpuinfo() -> dict[str, str]:
@@ -48,9 +48,18 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
+def recorded_packages() -> tuple[str, ...]:
+    """:data:`PACKAGES` and every package a declared backend requires: a backend added later
+    (a new runtime) is recorded in every result without editing this list."""
+    from suites.backends import BACKENDS
+
+    needed = [name for backend in BACKENDS.values() for name in backend.requires]
+    return tuple(dict.fromkeys([*PACKAGES, *needed]))
+
+
 def package_versions() -> dict[str, str | None]:
     versions: dict[str, str | None] = {}
-    for name in PACKAGES:
+    for name in recorded_packages():
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -94,7 +94,7 @@ def _worker_env(threads: int, store: RunStore | None = None,
         }
     )
     # The worker must import this checkout's packages even when run from elsewhere.
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     if scratch is not None:  # every temporary file of the job lands where the runner cleans
         env.update(TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))

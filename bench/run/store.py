@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from suites import SUITES
 from suites.records.atomic import atomic_write_json
 from suites.records.schema import JobResult, ResultSchemaError
 
@@ -203,7 +204,11 @@ def load_result(path: Path) -> JobResult:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResultSchemaError(f"{path}: not a JSON result file ({exc})") from None
-    return JobResult.from_dict(data, source=str(path))
+    result = JobResult.from_dict(data, source=str(path))
+    suite = SUITES.get(result.suite)
+    if suite is not None and result.status == "ok":  # its metrics fit the suite's record
+        suite.metrics_type.from_dict(result.metrics, source=str(path))
+    return result
 
 
 def iter_results(root: Path) -> Iterator[JobResult]:

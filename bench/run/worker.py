@@ -13,9 +13,10 @@ from pathlib import Path
 
 from bench.run.jobs import JobSpec
 from suites import get_suite
-from suites.base import SuiteOutput
+from suites.base import Suite, SuiteOutput
 from suites.lifecycle import die_with_parent
 from suites.records.atomic import atomic_write_json
+from suites.records.schema import ResultSchemaError
 
 PROGRESS_PREFIX = "[progress] "
 
@@ -31,6 +32,19 @@ def _error(exc: BaseException) -> dict:
 def _output(output: SuiteOutput) -> dict:
     return {"metrics": output.metrics, "runtime": output.runtime,
             "weights": output.weights.to_dict(), "family": output.family}
+
+
+def _checked(suite: Suite, output: SuiteOutput | BaseException
+             ) -> SuiteOutput | BaseException:
+    """The output, if its metrics fit the suite's declared record; else the error that says
+    which key does not (a suite that drifted from its declaration fails its job loudly)."""
+    if isinstance(output, BaseException):
+        return output
+    try:
+        suite.metrics_type.from_dict(output.metrics, source=f"suite {suite.name!r} output")
+    except ResultSchemaError as exc:
+        return exc
+    return output
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # recorded as a failed job; the run goes on
         traceback.print_exc()
         outputs = [exc] * len(pairs)
+    outputs = [_checked(suite, o) for o in outputs]
     for (_, payload), spec, output in zip(pairs, specs, outputs, strict=True):
         if isinstance(output, BaseException) and len(pairs) > 1:
             print(f"{spec.model.name}/{spec.suite} failed:", file=sys.stderr)

@@ -21,6 +21,7 @@ from suites.accuracy.options import (
 from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.errors import DataError
 from suites.data.news import NEWS_LABELS, NewsSource
+from suites.external.record import ExternalMetrics
 from suites.options import Values
 from suites.records.roles import Evaluation
 from suites.welfake.suite import WelfakeConfig
@@ -111,6 +112,7 @@ class ExternalSuite(Suite):
     name = "external"
     description = "external generalization: fine-tuned models on unseen news sets, gap vs in-domain"
     config_type = ExternalConfig
+    metrics_type = ExternalMetrics
     options = (*WELFAKE_OPTIONS, *EXTERNAL_OPTIONS, *BUDGET_OPTIONS)
     order = 70
     default_timeout_s = 3 * 3600.0
@@ -123,7 +125,8 @@ class ExternalSuite(Suite):
     def evaluations(self, result: JobResult) -> list[Evaluation]:
         return [Evaluation(f"external: {name}", name, metrics, summary_column="external acc %",
                            lists_mistakes=True)
-                for name, metrics in result.metrics["sets"].items()]
+                for name, metrics in ExternalMetrics.from_dict(
+                    result.metrics, source=result.job_id).sets.items()]
 
     def preset(self, mode: Mode, threads: int) -> ExternalConfig:
         return ExternalConfig(threads=threads)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.evidence import speed_ratio_claim
+from suites.latency.record import LatencyMetrics
 from suites.latency.rounds import Entry, Point, PointTiming, RoundPlan, interleave
 from suites.latency.tracker import LatencyStats
 from suites.options import SWEEP_OPTIONS, Values, sweep_overrides
@@ -119,6 +120,7 @@ class LatencySuite(Suite):
     description = ("forward-pass latency sweep per backend, timed in interleaved rounds "
                    "(p50/p90/p99, GFLOP/s, % of GEMM peak)")
     config_type = LatencyConfig
+    metrics_type = LatencyMetrics
     options = SWEEP_OPTIONS
     order = 20
     in_main_job = True

@@ -15,6 +15,7 @@ from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.suite import FULL_GRID, QUICK_GRID
 from suites.lifecycle import child_env
+from suites.memory.record import MemoryMetrics
 from suites.memory.tracker import high_water_mark_mib
 from suites.options import SWEEP_OPTIONS, Values, sweep_overrides
 from suites.records.roles import MEMORY
@@ -103,6 +104,7 @@ class MemorySuite(Suite):
     name = "memory"
     description = "RSS after imports / load and peak during forward, one fresh process per point"
     config_type = MemoryConfig
+    metrics_type = MemoryMetrics
     options = SWEEP_OPTIONS
     order = 30
     in_main_job = True

@@ -16,6 +16,7 @@ from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.errors import DataError
 from suites.data.mnli import MNLI_LABELS, MNLI_SPLITS
 from suites.mnli_proxy.evidence import mnli_accuracy
+from suites.mnli_proxy.record import MnliMetrics
 from suites.options import Values
 from suites.records.roles import Evaluation
 
@@ -103,6 +104,7 @@ class MnliProxySuite(Suite):
     name = "mnli-proxy"
     description = "MNLI-m/mm accuracy of MNLI checkpoints on a seeded stratified slice"
     config_type = MnliProxyConfig
+    metrics_type = MnliMetrics
     options = (*MNLI_OPTIONS, *BUDGET_OPTIONS)
     order = 50
     evidence = {"mnli": mnli_accuracy}  # noqa: RUF012 (read-only)
@@ -114,7 +116,8 @@ class MnliProxySuite(Suite):
     def evaluations(self, result: JobResult) -> list[Evaluation]:
         return [Evaluation(f"MNLI {split}", split, metrics,
                            summary_column=SUMMARY_COLUMNS.get(split))
-                for split, metrics in result.metrics["splits"].items()]
+                for split, metrics in MnliMetrics.from_dict(
+                    result.metrics, source=result.job_id).splits.items()]
 
     def preset(self, mode: Mode, threads: int) -> MnliProxyConfig:
         samples = None if mode == "full" else QUICK_SAMPLES

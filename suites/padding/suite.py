@@ -17,6 +17,7 @@ from suites.accuracy.options import MNLI, WELFAKE_OPTIONS, mnli_overrides, welfa
 from suites.base import EfficiencyConfig, Mode, Progress, Suite, SuiteOutput
 from suites.data.errors import DataError
 from suites.options import WEIGHTS, Option, Values, names
+from suites.padding.record import PaddingMetrics
 from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
@@ -142,6 +143,7 @@ class PaddingSuite(Suite):
     name = "padding"
     description = "fixed vs dynamic padding vs length bucketing on real token lengths"
     config_type = PaddingConfig
+    metrics_type = PaddingMetrics
     options = (PADDING_SETS, WEIGHTS, MNLI, *WELFAKE_OPTIONS)
     order = 40
     backend_axis = True

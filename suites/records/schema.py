@@ -12,7 +12,9 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Literal
 
 # 1.1: optional shard, merged_from. 1.2: status "interrupted" (the run got SIGINT/SIGTERM).
-SCHEMA_VERSION = "1.2"
+# 1.3: ``metrics`` is checked, on writing and on reading, against the record its suite
+# declares (``Suite.metrics_type``, suites/<suite>/record.py); 1.x files still read.
+SCHEMA_VERSION = "1.3"
 JobStatus = Literal["ok", "failed", "timeout", "interrupted"]
 
 
@@ -116,7 +118,7 @@ class JobResult:
             if f.name in nested and value is not None:
                 value = _build(nested[f.name], value, where)
             else:
-                _check_type(value, _HINTS[cls][f.name], where)
+                check_type(value, _HINTS[cls][f.name], where)
             values[f.name] = value
         if values["status"] not in typing.get_args(JobStatus):
             raise ResultSchemaError(f"{source}: unknown status {values['status']!r}")
@@ -128,7 +130,7 @@ def _json_type(value: Any) -> str:
                                          bool: "boolean"}.get(type(value), type(value).__name__)
 
 
-def _check_type(value: Any, hint: Any, where: str) -> None:
+def check_type(value: Any, hint: Any, where: str) -> None:
     """The JSON value has the declared type (Literal checked as its base type: readers of an
     older minor version must still read newer values)."""
     if not _matches(value, hint):
@@ -172,7 +174,7 @@ def _build(record_type: type, value: Any, where: str) -> Any:
             if f.default is MISSING:
                 raise ResultSchemaError(f"{where}: missing field {f.name!r}")
             continue
-        _check_type(value[f.name], hints[f.name], f"{where}.{f.name}")
+        check_type(value[f.name], hints[f.name], f"{where}.{f.name}")
         values[f.name] = value[f.name]
     return record_type(**values)
 

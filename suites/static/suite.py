@@ -11,6 +11,7 @@ from models_registry.meta import ModelMeta
 from suites.base import EfficiencyConfig, Mode, Progress, Suite, SuiteOutput
 from suites.options import SEQ_LENS, WEIGHTS, Values, sweep_overrides
 from suites.records.roles import Architecture
+from suites.static.record import StaticMetrics
 from suites.table import mib, model_label, ok_results
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class StaticSuite(Suite):
     name = "static"
     description = "parameters, fp32 size, safetensors size on disk, FLOPs per forward"
     config_type = StaticConfig
+    metrics_type = StaticMetrics
     options = (SEQ_LENS, WEIGHTS)
     order = 10
     in_main_job = True
@@ -44,9 +46,8 @@ class StaticSuite(Suite):
         return sweep_overrides(values)
 
     def architecture(self, result: JobResult) -> Architecture | None:
-        m = result.metrics
-        return Architecture(m["parameters"], m["fp32_mib"], m["flops_per_forward"],
-                            m.get("flops_counted"))
+        m = StaticMetrics.from_dict(result.metrics, source=result.job_id)
+        return Architecture(m.parameters, m.fp32_mib, m.flops_per_forward, m.flops_counted)
 
     def preset(self, mode: Mode, threads: int) -> StaticConfig:
         # FLOPs are counted on the eager graph, where every attention product is a visible op.

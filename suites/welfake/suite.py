@@ -22,6 +22,7 @@ from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.news import NEWS_LABELS, NewsSource, welfake_source
 from suites.options import Values
 from suites.records.roles import Evaluation
+from suites.welfake.record import WelfakeMetrics
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,6 +102,7 @@ class WelfakeSuite(Suite):
     name = "welfake"
     description = "WELFake in-domain: fine-tune on 70/15/15 splits, test accuracy/F1/CIs/ECE"
     config_type = WelfakeConfig
+    metrics_type = WelfakeMetrics
     options = (*WELFAKE_OPTIONS, *BUDGET_OPTIONS)
     order = 60
     default_timeout_s = 6 * 3600.0
@@ -110,7 +112,8 @@ class WelfakeSuite(Suite):
         return {**welfake_overrides(values), **budget_overrides(values, results_dir)}
 
     def evaluations(self, result: JobResult) -> list[Evaluation]:
-        return [Evaluation("in-domain test", "in-domain test", result.metrics["test"],
+        test = WelfakeMetrics.from_dict(result.metrics, source=result.job_id).test
+        return [Evaluation("in-domain test", "in-domain test", test,
                            summary_column="in-domain acc %")]
 
     def preset(self, mode: Mode, threads: int) -> WelfakeConfig:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bench.report.backends import backend_table, best_backends, gate
 from bench.report.leaderboard import render
-from tests.factories import latency_point, make_result
+from tests.factories import latency_point, make_result, news_metrics
 
 
 def _job(backend: str, p50: float, passed: bool | None, agreement: float = 1.0):
@@ -42,10 +42,12 @@ def test_backend_without_a_gate_is_not_ranked():
 def test_accuracy_deltas_render_per_backend():
     from bench.report.backends import accuracy_delta_table
 
-    result = make_result(suite="welfake", metrics={"test": {"backends": {
+    metrics = news_metrics(90, 0.9)
+    metrics["test"]["backends"] = {
         "pytorch-int8": {"n": 90, "accuracy": 0.9, "accuracy_delta_pts": -1.111,
                          "agreement": 0.98, "max_abs_prob_diff": 0.2},
-        "onnxruntime": {"skipped": "needs onnxruntime"}}}})
+        "onnxruntime": {"skipped": "needs onnxruntime"}}
+    result = make_result(suite="welfake", metrics=metrics)
     table = accuracy_delta_table([result]).set_index("backend")
     assert table.loc["pytorch-int8", "Δ pts vs fp32"] == -1.111
     assert table.loc["pytorch-int8", "agree %"] == 98.0

@@ -126,7 +126,8 @@ def test_fail_on_syntax():
 def test_runs_with_nothing_in_common_or_missing_are_errors(tmp_path, capsys):
     write_run(tmp_path, "a")
     store = RunStore(tmp_path, "other")
-    store.write(make_result(suite="static", metrics={"parameters": 1}, run_id="other"))
+    store.write(make_result(suite="static", run_id="other", metrics={
+        "parameters": 1, "embedding_parameters": 0, "fp32_mib": 0.0, "flops_per_forward": {}}))
     assert main(["compare", "a", "other", "--results-dir", str(tmp_path)]) == 2
     assert "nothing to compare" in capsys.readouterr().err
     assert main(["compare", "a", "nope", "--results-dir", str(tmp_path)]) == 2

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +167,17 @@ def test_latency_jobs_of_a_run_are_timed_together_and_their_ratios_pair(
     ratio = speed_ratio(pb, pd)
     assert ratio.paired and ratio.low <= ratio.value <= ratio.high
     assert noise_floor([bert, distil])["aa_controls"][0]["entry"] == control["entry"]
+
+
+def test_the_worker_imports_this_checkout_and_provenance_reads_its_git():
+    """bench/run/ sits two levels below the checkout: the worker's PYTHONPATH and the git
+    sha recorded in every result must name the checkout itself, not a package folder."""
+    from bench.run.environment import PROJECT_ROOT, recorded_packages
+    from bench.run.runner import _worker_env
+    from suites.backends import BACKENDS
+
+    root = Path(__file__).resolve().parents[3]
+    assert (root / "pyproject.toml").is_file()
+    assert _worker_env(1)["PYTHONPATH"].split(os.pathsep)[0] == str(root)
+    assert root == PROJECT_ROOT
+    assert {p for b in BACKENDS.values() for p in b.requires} <= set(recorded_packages())

@@ -200,14 +200,16 @@ def test_a_group_whose_worker_crashed_runs_again_job_by_job(tmp_path, monkeypatc
     jobs = plan_jobs(["tinybert", "mobilebert", "bert-base"], ["latency"], mode="quick",
                      threads=1)
     calls: list[list[str]] = []
+    grouped = {"points": [], "backend": "timed in the group"}
+    alone = {"points": [], "backend": "timed alone"}
 
     def fake_locked(specs, store, on_progress, lock_fd, scratch, started, t0):
         calls.append([s.model.name for s in specs])
         if len(specs) == 1:
-            return [runner._make_result(specs[0], store, "ok", None, {"metrics": {"alone": 1}},
+            return [runner._make_result(specs[0], store, "ok", None, {"metrics": alone},
                                         started, t0)]
         crashed = ErrorRecord("group-crash", "worker exited with code -11 and no result")
-        return [runner._make_result(specs[0], store, "ok", None, {"metrics": {"group": 1}},
+        return [runner._make_result(specs[0], store, "ok", None, {"metrics": grouped},
                                     started, t0),
                 *(runner._make_result(s, store, "failed", crashed, {}, started, t0)
                   for s in specs[1:])]
@@ -217,5 +219,5 @@ def test_a_group_whose_worker_crashed_runs_again_job_by_job(tmp_path, monkeypatc
     results = runner.run_group(jobs, store)
     assert calls == [["tinybert", "mobilebert", "bert-base"], ["mobilebert"], ["bert-base"]]
     assert [r.status for r in results] == ["ok", "ok", "ok"]
-    assert [r.metrics for r in results] == [{"group": 1}, {"alone": 1}, {"alone": 1}]
+    assert [r.metrics for r in results] == [grouped, alone, alone]
     assert all(store.load(j.job_id).status == "ok" for j in jobs)

@@ -1,0 +1,15 @@
+"""The memory suite's metric record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from suites.records.metrics import PointsRecord
+
+
+@dataclass(kw_only=True)
+class MemoryMetrics(PointsRecord):
+    """``points``: peak RSS per (batch, seq), each from its own probe process."""
+
+    all_agree_with_external: bool | None = None  # psutil and VmHWM agree on every point
+    external_tolerance: float | None = None

@@ -1,0 +1,17 @@
+"""The MNLI proxy suite's metric record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from suites.records.metrics import MetricsRecord
+
+
+@dataclass(kw_only=True)
+class MnliMetrics(MetricsRecord):
+    checkpoint_origin: str  # the hub checkpoint's, or fine-tuned-here
+    label_mapping: dict[str, Any]
+    protocol: str  # full / proxy-slice
+    splits: dict[str, dict[str, Any]]  # per validation split: accuracy, CIs, data, …
+    training: dict[str, Any] | None = None  # when fine-tuned here

@@ -69,38 +69,8 @@ def suite_overrides(args: argparse.Namespace, suite_names: list[str]) -> dict[st
             for name in suite_names if name in SUITES}
 
 
-def preflight(jobs: list) -> list[str]:
-    """Every suite's missing data, found in seconds, before any job starts; every ad-hoc hub
-    model that can be found nowhere; and every job whose declared architecture leaves it no
-    point to measure."""
-    from models_registry.weights import unbuildable
-    from suites.data.errors import DataError
-    from suites.runtime import NothingToMeasure, runnable_points
-
-    problems, checked = [], set()
-    for meta in {spec.model.name: spec.model for spec in jobs}.values():
-        if reason := unbuildable(meta):
-            problems.append(f"{meta.name}: {reason}")
-    for spec in jobs:
-        points = [(1, s) for s in spec.config.get("seq_lens") or ()]
-        if points and spec.model.config:
-            try:
-                runnable_points(spec.model.config, points)
-            except NothingToMeasure as exc:
-                problems.append(f"{spec.model.name}/{spec.suite}: {exc}")
-        if spec.suite in checked:
-            continue
-        checked.add(spec.suite)
-        suite = SUITES[spec.suite]
-        try:
-            suite.preflight(suite.config_type.from_dict(spec.config))
-        except (DataError, FileNotFoundError) as exc:
-            problems.append(f"{spec.suite}: {exc}")
-    return problems
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    from bench.run.jobs import plan_jobs
+    from bench.run.jobs import plan_jobs, preflight
     from bench.run.runner import default_run_id, execute
     from bench.run.shard import ShardError, parse_shard, select_shard, shard_run_id
     from bench.run.store import RunStore, StoreError

@@ -22,8 +22,9 @@ from bench.report.backends import (
     machine_peak_line,
     reference_points,
 )
+from bench.report.figures import Plot
 from bench.report.noise import CI_BOUNDS, ci_columns, ratio_notes, with_ci
-from bench.report.plots import Plot, write_plots
+from bench.report.plots import write_plots
 from bench.run.environment import describe_hardware
 from bench.run.store import iter_results
 from models_registry import REFERENCE_MODEL

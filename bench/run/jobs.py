@@ -132,3 +132,33 @@ def plan_jobs(
                 jobs.append(JobSpec(meta, suite.name, config.to_dict(),
                                     timeout_s or suite.default_timeout_s))
     return jobs
+
+
+def preflight(jobs: list[JobSpec]) -> list[str]:
+    """Every suite's missing data, found in seconds, before any job starts; every ad-hoc hub
+    model that can be found nowhere; and every job whose declared architecture leaves it no
+    point to measure."""
+    from models_registry.weights import unbuildable
+    from suites.data.errors import DataError
+    from suites.runtime import NothingToMeasure, runnable_points
+
+    problems, checked = [], set()
+    for meta in {spec.model.name: spec.model for spec in jobs}.values():
+        if reason := unbuildable(meta):
+            problems.append(f"{meta.name}: {reason}")
+    for spec in jobs:
+        points = [(1, s) for s in spec.config.get("seq_lens") or ()]
+        if points and spec.model.config:
+            try:
+                runnable_points(spec.model.config, points)
+            except NothingToMeasure as exc:
+                problems.append(f"{spec.model.name}/{spec.suite}: {exc}")
+        if spec.suite in checked:
+            continue
+        checked.add(spec.suite)
+        suite = get_suite(spec.suite)
+        try:
+            suite.preflight(suite.config_type.from_dict(spec.config))
+        except (DataError, FileNotFoundError) as exc:
+            problems.append(f"{spec.suite}: {exc}")
+    return problems

@@ -11,25 +11,28 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from bench.run.environment import capture_environment, git_info
 from bench.run.groups import group_jobs
 from bench.run.interrupt import Interrupted
 from bench.run.jobs import JobSpec
 from bench.run.machine_lock import machine_lock
+from bench.run.process import (
+    ensure_machine_peak,
+    kill_group,
+    last_progress,
+    start,
+    tail,
+    worker_env,
+)
 from bench.run.store import RunStore
-from bench.run.worker import PROGRESS_PREFIX
 from suites import get_suite
-from suites.lifecycle import child_env
 from suites.records.atomic import atomic_write_json
 from suites.records.schema import (
     EnvironmentRecord,
@@ -40,7 +43,6 @@ from suites.records.schema import (
 )
 
 POLL_INTERVAL_S = 0.25
-LOG_TAIL_LINES = 30
 
 
 @dataclass
@@ -63,92 +65,6 @@ def default_run_id() -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def _last_progress(path: Path) -> str | None:
-    for line in reversed(_tail(path, 50).splitlines()):
-        if line.startswith(PROGRESS_PREFIX):
-            return line[len(PROGRESS_PREFIX):]
-    return None
-
-
-def _worker_env(threads: int, store: RunStore | None = None,
-                scratch: Path | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    threads = str(threads)
-    env.update(
-        {
-            "PYTHONUNBUFFERED": "1",
-            "OMP_NUM_THREADS": threads,
-            "MKL_NUM_THREADS": threads,
-            "TOKENIZERS_PARALLELISM": "false",
-            "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-        }
-    )
-    # The worker must import this checkout's packages even when run from elsewhere.
-    root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    if scratch is not None:  # every temporary file of the job lands where the runner cleans
-        env.update(TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
-    if store is not None:
-        from suites.latency.roofline import PEAK_ENV
-
-        env[PEAK_ENV] = str(_peak_path(store, int(threads)))
-        env["BENCH_PARITY_DIR"] = str(store.root / "parity_models")
-    return child_env(env)
-
-
-def _peak_path(store: RunStore, threads: int) -> Path:
-    return store.dir / "machine" / f"matmul-peak-threads{threads}.json"
-
-
-def _start(argv: list[str], env: dict[str, str], log: IO[str], lock_fd: int | None,
-           ) -> subprocess.Popen:
-    """A child in its own process group (so a timeout or an interrupt kills everything it
-    started), holding the machine lock with us, and dying with us (``suites.lifecycle``)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", *argv], stdout=log, stderr=subprocess.STDOUT, env=env,
-        start_new_session=True, pass_fds=() if lock_fd is None else (lock_fd,),
-    )
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-
-
-def ensure_machine_peak(store: RunStore, threads: int, lock_fd: int | None = None,
-                        scratch: Path | None = None) -> Path:
-    """Attainable GEMM throughput, measured once per run and thread count, before the first
-    job that holds timings against it; a resumed run reuses it.
-
-    Measured in a subprocess (this process never imports torch), under the job's lock.
-    """
-    path = _peak_path(store, threads)
-    if path.is_file():
-        return path
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        proc = _start(["suites.latency.roofline", "--threads", str(threads), "--out", str(path)],
-                      _worker_env(threads, scratch=scratch), log, lock_fd)
-        try:
-            proc.wait()
-        except BaseException:
-            _kill_group(proc)
-            raise
-        if proc.returncode != 0:
-            log.seek(0)
-            raise RuntimeError(f"measuring the machine's GEMM peak failed (exit "
-                               f"{proc.returncode}):\n{log.read()[-2000:]}")
-    return path
 
 
 def run_job(
@@ -183,7 +99,7 @@ def run_group(
         for spec in specs:
             error = ErrorRecord("interrupted", f"bench got {exc.signal_name} while this job "
                                 "ran; it was stopped and will run again on resume",
-                                _tail(store.log_path(spec.job_id)))
+                                tail(store.log_path(spec.job_id)))
             _store(_make_result(spec, store, "interrupted", error, {}, started, t0), store,
                    dict(lock), shard)
         raise
@@ -227,19 +143,19 @@ def _run_locked(
     timed_out = False
     timeout_s = sum(spec.timeout_s for spec in specs)
     with log_path.open("w", encoding="utf-8") as log:
-        proc = _start(["bench.run.worker", *argv], _worker_env(threads, store, scratch), log,
+        proc = start(["bench.run.worker", *argv], worker_env(threads, store, scratch), log,
                       lock_fd)
         try:
             while proc.poll() is None:
                 if time.monotonic() - t0 > timeout_s:
                     timed_out = True
-                    _kill_group(proc)
+                    kill_group(proc)
                     break
-                if on_progress and (message := _last_progress(log_path)):
+                if on_progress and (message := last_progress(log_path)):
                     on_progress(message)
                 time.sleep(POLL_INTERVAL_S)
         except BaseException:  # an interrupt: do not leave a job running behind us
-            _kill_group(proc)
+            kill_group(proc)
             raise
         # The worker is done; whatever it started in its group goes with it.
         with contextlib.suppress(ProcessLookupError):
@@ -248,21 +164,21 @@ def _run_locked(
         shutil.copyfile(log_path, other)
 
     results = []
-    tail = _tail(log_path)
+    log_tail = tail(log_path)
     for spec, payload_path in zip(specs, payload_paths, strict=True):
         payload = _read_payload(payload_path)
         error = None
         if timed_out:
             status = "timeout"
-            error = ErrorRecord("timeout", f"killed after {timeout_s:g} s", tail)
+            error = ErrorRecord("timeout", f"killed after {timeout_s:g} s", log_tail)
         elif "error" in payload:
             status = "failed"
-            error = ErrorRecord(payload["error"]["kind"], payload["error"]["message"], tail)
+            error = ErrorRecord(payload["error"]["kind"], payload["error"]["message"], log_tail)
         elif proc.returncode != 0 or "metrics" not in payload:
             status = "failed"
             kind = "group-crash" if len(specs) > 1 else "crash"
             error = ErrorRecord(kind, f"worker exited with code {proc.returncode} and no "
-                                "result", tail)
+                                "result", log_tail)
         else:
             status = "ok"
         results.append(_make_result(spec, store, status, error, payload, started, t0))

@@ -126,3 +126,12 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def roofline_fields(flops: int, p50_ms: float, peak_gflops: float | None) -> dict[str, Any]:
+    achieved = flops / (p50_ms / 1e3) / 1e9
+    return {
+        "flops": flops,
+        "achieved_gflops": round(achieved, 2),
+        "pct_of_peak": None if not peak_gflops else round(100 * achieved / peak_gflops, 1),
+    }

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from models_registry.meta import ModelMeta
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.evidence import speed_ratio_claim
+from suites.latency.points import control_record, disturbed_note, point_record
 from suites.latency.record import LatencyMetrics
 from suites.latency.rounds import Entry, Point, PointTiming, RoundPlan, interleave
 from suites.latency.tracker import LatencyStats
@@ -62,46 +63,6 @@ class LatencyConfig(SweepConfig):
         return RoundPlan(warmup=self.warmup, min_time_s=self.min_time_s,
                          burst_s=self.burst_s, min_rounds=self.min_rounds,
                          max_rounds=self.max_rounds)
-
-
-def roofline_fields(flops: int, p50_ms: float, peak_gflops: float | None) -> dict[str, Any]:
-    achieved = flops / (p50_ms / 1e3) / 1e9
-    return {
-        "flops": flops,
-        "achieved_gflops": round(achieved, 2),
-        "pct_of_peak": None if not peak_gflops else round(100 * achieved / peak_gflops, 1),
-    }
-
-
-def point_record(point: Point, timing: PointTiming, group: str) -> dict[str, Any]:
-    """A timed point as stored: the statistics over every timed call, the calls per round
-    (``samples_ms`` in round order), the interleaving group, and the machine's record."""
-    from suites.latency.disturbance import summarize
-    from suites.latency.ratios import level_noise_pct
-
-    stats = LatencyStats.from_samples(*point, timing.samples_s, len(timing.warmup_s))
-    record = {**stats.to_dict(), "first_call_ms": round(timing.first_s * 1e3, 3),
-              "round_calls": [len(burst) for burst in timing.rounds_s], "group": group}
-    noise = level_noise_pct(record)
-    machine = summarize(timing.machine)
-    return {**record, "noise_pct": None if noise is None else round(noise, 2),
-            "disturbed": machine["disturbed"], "machine": machine}
-
-
-def _control_record(twin: Entry, control: Entry, timings: dict[str, dict[Point, PointTiming]],
-                    group: str) -> dict[str, Any]:
-    """The A/A control: the twin's speed relative to itself, paired round by round. Its
-    distance from 1 is what chance alone does to a ratio in this run."""
-    from suites.latency.ratios import speed_ratio
-
-    points = {}
-    for point, mine in timings.get(control.name, {}).items():
-        theirs = timings.get(twin.name, {}).get(point)
-        if theirs is None or not mine.rounds_s:
-            continue
-        ratio = speed_ratio(point_record(point, theirs, group), point_record(point, mine, group))
-        points[f"b{point[0]}/s{point[1]}"] = ratio.rounded(3)
-    return {"entry": twin.name, "points": points}
 
 
 class _Timed:
@@ -187,7 +148,7 @@ class LatencySuite(Suite):
         interleaving = {
             "group": group, "entries": [e.name for e in entries],
             "plan": asdict(config.round_plan()),
-            "control": _control_record(twin, control, timings, group) if control else None,
+            "control": control_record(twin, control, timings, group) if control else None,
         }
         for i, job in timed.items():
             failure = failures.get(job.entry.name)
@@ -205,7 +166,7 @@ class LatencySuite(Suite):
         from suites.backends import REFERENCE, get_backend
         from suites.backends.parity import check_parity
         from suites.inputs import synthetic_batch
-        from suites.latency.roofline import peaks_for_job
+        from suites.latency.roofline import peaks_for_job, roofline_fields
         from suites.runtime import (
             configure_torch,
             load_for_job,
@@ -316,11 +277,3 @@ class LatencySuite(Suite):
                     row["disturbed"] = disturbed_note(point["machine"])
                 rows.append(row)
         return pd.DataFrame(rows)
-
-
-def disturbed_note(machine: dict[str, Any]) -> str:
-    """What the leaderboard says about a point the machine disturbed even after repeats."""
-    rounds = (f"{machine['disturbed_rounds']}/{machine['rounds']} rounds, "
-              if "rounds" in machine else "")
-    return (f"yes: {rounds}{machine['other_cpu_cores']} cores other, "
-            f"{machine['steal_cores']} steal")

@@ -31,8 +31,11 @@ def test_our_own_work_is_not_a_disturbance():
         while time.monotonic() < end:
             pass
 
+    # Our own core-second is subtracted: what is left is what the rest of the machine did,
+    # which a quiet interval just before measures (a CI machine may not be idle).
+    _, idle = watched(lambda: time.sleep(0.8))
     _, activity = watched(spin)
-    assert activity.other_cpu_cores < 0.5  # our own core-second is subtracted
+    assert activity.other_cpu_cores < idle.other_cpu_cores + 0.5
 
 
 def _activity(other: float) -> MachineActivity:

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from bench.cli import main
-from bench.report.compare import CompareError, compare_runs, compare_samples, parse_fail_on
+from bench.report.compare import CompareError, compare_runs, parse_fail_on
+from bench.report.significance import compare_samples
 from bench.run.store import RunStore
 from tests.factories import make_result, memory_point, news_metrics, timed_point
 
@@ -159,7 +160,8 @@ def test_several_baseline_runs_set_a_noise_floor_the_gate_respects(tmp_path, cap
     assert "±" in out and "run a1, a2, a3" in out and "gate (latency > 5%): pass" in out
     assert main(["compare", "a1,a2,a3", "slow", *args]) == 1
 
-    from bench.report.compare import between_run_noise, load_run
+    from bench.report.compare import load_run
+    from bench.report.significance import between_run_noise
 
     comparison = compare_runs(load_run("a1,a2,a3", tmp_path), load_run("drift", tmp_path))
     latency = [d for d in comparison.deltas if d.metric == "latency"]

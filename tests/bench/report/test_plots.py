@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from bench.report.figures import AccuracyCost, LatencyCurves, pareto_front
 from bench.report.leaderboard import section_key, sections, write_leaderboard
-from bench.report.plots import AccuracyCost, LatencyCurves, pareto_front, section_plots, write_plots
+from bench.report.plots import section_plots, write_plots
 from bench.run.store import RunStore
 from tests.factories import SECTION_LATENCY, file_tree, fixture_results, make_result, timed_point
 

@@ -173,11 +173,11 @@ def test_the_worker_imports_this_checkout_and_provenance_reads_its_git():
     """bench/run/ sits two levels below the checkout: the worker's PYTHONPATH and the git
     sha recorded in every result must name the checkout itself, not a package folder."""
     from bench.run.environment import PROJECT_ROOT, recorded_packages
-    from bench.run.runner import _worker_env
+    from bench.run.process import worker_env
     from suites.backends import BACKENDS
 
     root = Path(__file__).resolve().parents[3]
     assert (root / "pyproject.toml").is_file()
-    assert _worker_env(1)["PYTHONPATH"].split(os.pathsep)[0] == str(root)
+    assert worker_env(1)["PYTHONPATH"].split(os.pathsep)[0] == str(root)
     assert root == PROJECT_ROOT
     assert {p for b in BACKENDS.values() for p in b.requires} <= set(recorded_packages())

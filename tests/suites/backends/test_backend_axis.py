@@ -9,8 +9,14 @@ import pytest
 from bench.run.jobs import plan_jobs
 from models_registry.meta import ModelMeta
 from suites.backends import BACKENDS, REFERENCE, expand_backends
-from suites.latency.roofline import PEAK_ENV, MachinePeaks, MatmulPeak, peaks_for_job
-from suites.latency.suite import LatencySuite, roofline_fields
+from suites.latency.roofline import (
+    PEAK_ENV,
+    MachinePeaks,
+    MatmulPeak,
+    peaks_for_job,
+    roofline_fields,
+)
+from suites.latency.suite import LatencySuite
 
 
 def test_all_expands_to_every_backend_reference_first():

@@ -7,6 +7,7 @@ resampled confusion matrices (vectorised: 1,000 resamples of 10k rows in well un
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -64,7 +65,33 @@ def classification_metrics(
         out["positive_class"] = positive
         out["fpr"] = float(fp / (fp + tn)) if fp + tn else None
         out["fnr"] = float(fn / (fn + tp)) if fn + tp else None
+        out.update(detection_metrics(y_true == p, probs[:, p], y_true, y_pred))
     return out
+
+
+def detection_metrics(is_positive: np.ndarray, score: np.ndarray, y_true: np.ndarray,
+                      y_pred: np.ndarray) -> dict[str, float | None]:
+    """What a detector on imbalanced data is judged by: threshold-free ROC-AUC and PR-AUC
+    (average precision) of the positive class's probability, and at the argmax decision the
+    Matthews correlation and balanced accuracy (accuracy alone rewards missing the rare
+    class). The AUCs are None when the split holds one class only."""
+    from sklearn.metrics import (
+        average_precision_score,
+        balanced_accuracy_score,
+        matthews_corrcoef,
+        roc_auc_score,
+    )
+
+    both = 0 < int(is_positive.sum()) < len(is_positive)
+    with warnings.catch_warnings():  # one class in the split: recall over the class present
+        warnings.filterwarnings("ignore", "y_pred contains classes not in y_true")
+        balanced = float(balanced_accuracy_score(y_true, y_pred))
+    return {
+        "roc_auc": float(roc_auc_score(is_positive, score)) if both else None,
+        "pr_auc": float(average_precision_score(is_positive, score)) if both else None,
+        "mcc": float(matthews_corrcoef(y_true, y_pred)),
+        "balanced_accuracy": balanced,
+    }
 
 
 def _accuracy_f1_from_cms(cms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,10 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 2)
 
 
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
 def _ci(metrics: dict[str, Any], key: str = "accuracy") -> str:
     low, high = metrics["ci95"][key]
     return f"{100 * low:.1f}–{100 * high:.1f}"
@@ -30,6 +34,11 @@ def metric_row(metrics: dict[str, Any]) -> dict[str, Any]:
     }
     if "fpr" in metrics:
         row["FPR %"], row["FNR %"] = _pct(metrics["fpr"]), _pct(metrics["fnr"])
+    if "mcc" in metrics:  # detection metrics (results from before them have none)
+        row["ROC-AUC"] = _round(metrics["roc_auc"], 4)
+        row["PR-AUC"] = _round(metrics["pr_auc"], 4)
+        row["MCC"] = round(metrics["mcc"], 4)
+        row["bal. acc %"] = _pct(metrics["balanced_accuracy"])
     row["ECE"] = round(metrics["ece"], 4)
     row["data sha"] = metrics["data"]["fingerprint"][:10]
     return row

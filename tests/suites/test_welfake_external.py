@@ -50,6 +50,9 @@ def test_tiny_transformer_learns_the_synthetic_task(welfake_runs):
     assert output.metrics["training"]["best_validation_f1"] > 0.9
     assert output.weights.source == "local-dir"
     assert output.metrics["budget"]["learning_rate"] == 1e-3
+    test = output.metrics["test"]  # a model that learned the task ranks fakes first
+    assert test["roc_auc"] > 0.9 and test["pr_auc"] > 0.9 and test["mcc"] > 0.8
+    assert test["balanced_accuracy"] > 0.9
 
 
 def test_backends_rescore_the_fine_tuned_model(welfake_runs):

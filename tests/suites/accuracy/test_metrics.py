@@ -75,3 +75,29 @@ def test_mcnemar_exact():
     assert result["p_value"] == pytest.approx(binomtest(5, 35, 0.5).pvalue)
     assert result["p_value"] < 0.001
     assert mcnemar(a, a)["p_value"] == 1.0
+
+
+def test_detection_metrics_worked_by_hand():
+    """Fake is the positive class. Scores 0.9 and 0.4 for the two fakes, 0.6 and 0.1 for the
+    two real rows: 3 of the 4 (fake, real) pairs are ordered right, so ROC-AUC 0.75; ranked
+    by score the hits come at precision 1 (recall 0.5) and 2/3 (recall 1), so average
+    precision 0.5 × 1 + 0.5 × 2/3. At argmax one fake and one real row are right: MCC 0,
+    balanced accuracy 0.5."""
+    truth = np.array([1, 1, 0, 0])
+    fake = np.array([0.9, 0.4, 0.6, 0.1])
+    m = classification_metrics(truth, np.column_stack([1 - fake, fake]), ("real", "fake"),
+                               positive="fake", n_bootstrap=10)
+    assert m["roc_auc"] == pytest.approx(0.75)
+    assert m["pr_auc"] == pytest.approx(0.5 + 0.5 * 2 / 3)
+    assert m["mcc"] == pytest.approx(0.0) and m["balanced_accuracy"] == pytest.approx(0.5)
+    perfect = classification_metrics(truth, np.column_stack([1 - truth, truth]) * 0.8 + 0.1,
+                                     ("real", "fake"), positive="fake", n_bootstrap=10)
+    assert perfect["roc_auc"] == 1.0 and perfect["mcc"] == pytest.approx(1.0)
+
+
+def test_detection_metrics_on_a_split_with_one_class_leave_the_aucs_empty():
+    truth = np.array([0, 0, 0])
+    probs = np.array([[0.8, 0.2], [0.3, 0.7], [0.9, 0.1]])
+    m = classification_metrics(truth, probs, ("real", "fake"), positive="fake", n_bootstrap=10)
+    assert m["roc_auc"] is None and m["pr_auc"] is None
+    assert m["balanced_accuracy"] == pytest.approx(2 / 3)

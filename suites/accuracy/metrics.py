@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 N_BOOTSTRAP = 1000
+# Operating points of a detector: the false-positive rates a deployment would accept.
+TARGET_FPRS = {"1%": 0.01, "5%": 0.05}
 CI_LEVEL = 0.95
 ECE_BINS = 15
 
@@ -160,3 +162,41 @@ def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, Any]:
         "n": len(a), "only_a_correct": only_a, "only_b_correct": only_b,
         "p_value": float(p_value), "method": "exact McNemar (two-sided binomial)",
     }
+
+
+def choose_thresholds(is_positive: np.ndarray, score: np.ndarray,
+                      targets: dict[str, float] = TARGET_FPRS) -> dict[str, float | None]:
+    """Per target false-positive rate, the threshold (flag a row when its score is above
+    it) that catches the most positives while flagging at most that share of these rows'
+    negatives. Chosen on a validation split, then applied unchanged elsewhere; None when
+    the rows hold no negative."""
+    negatives = np.sort(np.asarray(score, dtype=float)[~np.asarray(is_positive, dtype=bool)])
+    if len(negatives) == 0:
+        return dict.fromkeys(targets)
+    out: dict[str, float | None] = {}
+    for name, target in targets.items():
+        allowed = int(np.floor(target * len(negatives) + 1e-9))  # false positives allowed
+        out[name] = float(negatives[len(negatives) - 1 - allowed]) if allowed < len(
+            negatives) else float(negatives[0]) - 1.0
+    return out
+
+
+def operating_point(is_positive: np.ndarray, score: np.ndarray, threshold: float
+                    ) -> dict[str, float | int | None]:
+    """Recall and false-positive rate when rows scoring above ``threshold`` are flagged."""
+    is_positive = np.asarray(is_positive, dtype=bool)
+    flagged = np.asarray(score, dtype=float) > threshold
+    positives, negatives = int(is_positive.sum()), int((~is_positive).sum())
+    return {
+        "threshold": threshold,
+        "recall": float((flagged & is_positive).sum() / positives) if positives else None,
+        "fpr": float((flagged & ~is_positive).sum() / negatives) if negatives else None,
+        "positives": positives, "negatives": negatives,
+    }
+
+
+def operating_points(is_positive: np.ndarray, score: np.ndarray,
+                     thresholds: dict[str, float | None]) -> dict[str, dict[str, Any]]:
+    """:func:`operating_point` at each named threshold (those that could be chosen)."""
+    return {name: operating_point(is_positive, score, t)
+            for name, t in thresholds.items() if t is not None}

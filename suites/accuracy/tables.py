@@ -39,6 +39,10 @@ def metric_row(metrics: dict[str, Any]) -> dict[str, Any]:
         row["PR-AUC"] = _round(metrics["pr_auc"], 4)
         row["MCC"] = round(metrics["mcc"], 4)
         row["bal. acc %"] = _pct(metrics["balanced_accuracy"])
+    for name, point in (metrics.get("operating_points") or {}).items():
+        # at the threshold that kept the false-positive rate at `name` on validation
+        row[f"recall @val FPR {name} %"] = _pct(point["recall"])
+        row[f"FPR @val FPR {name} %"] = _pct(point["fpr"])
     row["ECE"] = round(metrics["ece"], 4)
     row["data sha"] = metrics["data"]["fingerprint"][:10]
     return row

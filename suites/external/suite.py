@@ -24,7 +24,7 @@ from suites.data.news import NEWS_LABELS, NewsSource
 from suites.external.record import ExternalMetrics
 from suites.options import Values
 from suites.records.roles import Evaluation
-from suites.welfake.suite import WelfakeConfig
+from suites.welfake.suite import WelfakeConfig, fake_operating_points
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,6 +163,9 @@ class ExternalSuite(Suite):
             )
             metrics["confident_mistakes"] = confident_mistakes(split, probs,
                                                                config.error_examples)
+            if record.get("thresholds"):  # chosen on the in-domain validation split
+                metrics["operating_points"] = fake_operating_points(split, probs,
+                                                                    record["thresholds"])
             sets[source.name] = metrics
         out = {"finetuned_dir": directory, "in_domain_accuracy": in_domain,
                "in_domain_data": record.get("data"), "sets": sets}

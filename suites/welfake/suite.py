@@ -65,6 +65,32 @@ def load_splits(config: WelfakeConfig) -> dict[str, Any]:
     }
 
 
+FAKE = NEWS_LABELS.index("fake")
+
+
+def validation_thresholds(classifier: Any, split: Any, progress: Progress
+                          ) -> dict[str, float | None]:
+    """The fake-probability thresholds that keep the false-positive rate at 1% and 5% on
+    the validation split: chosen once, there, and applied unchanged to test and to the
+    external sets (the fine-tuned model's record carries them)."""
+    import numpy as np
+
+    from suites.accuracy.metrics import choose_thresholds
+
+    probs = classifier.predict_proba(split.texts, split.pairs, progress)
+    return choose_thresholds(np.asarray(split.labels) == FAKE, probs[:, FAKE])
+
+
+def fake_operating_points(split: Any, probs: Any, thresholds: dict[str, float | None]
+                          ) -> dict[str, Any]:
+    """Recall and false-positive rate of the fake class at each validation threshold."""
+    import numpy as np
+
+    from suites.accuracy.metrics import operating_points
+
+    return operating_points(np.asarray(split.labels) == FAKE, probs[:, FAKE], thresholds)
+
+
 def train_news_classifier(
     meta: ModelMeta, config: WelfakeConfig, splits: dict[str, Any], progress: Progress
 ) -> tuple[Any, Any, Any, dict[str, Any]]:
@@ -143,16 +169,21 @@ class WelfakeSuite(Suite):
         classifier, tokenizer, weights, training = train_news_classifier(
             meta, config, splits, progress
         )
+        progress(f"{meta.name}: operating points on validation "
+                 f"({len(splits['validation'])} rows)")
+        thresholds = validation_thresholds(classifier, splits["validation"], progress)
         progress(f"{meta.name}: evaluating on test ({len(splits['test'])} rows)")
         test, probs = evaluate_split(classifier, splits["test"], config, progress,
                                      positive="fake")
+        test["operating_points"] = fake_operating_points(splits["test"], probs, thresholds)
         if deltas := backend_deltas(classifier, splits["test"], probs, config, progress):
             test["backends"] = deltas
         data = {name: split.describe() for name, split in splits.items()}
         saved = save_finetuned(
             config.finetuned_path(meta), classifier, tokenizer,
             {"model": meta.name, "recipe": config.recipe(), "data": data, "training": training,
-             "test": {k: test[k] for k in ("accuracy", "f1_weighted", "ci95", "n")}},
+             "test": {k: test[k] for k in ("accuracy", "f1_weighted", "ci95", "n")},
+             "thresholds": thresholds},
         )
         metrics = {
             "data": data, "budget": config.budget(), "training": training, "test": test,

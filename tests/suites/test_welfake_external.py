@@ -53,6 +53,9 @@ def test_tiny_transformer_learns_the_synthetic_task(welfake_runs):
     test = output.metrics["test"]  # a model that learned the task ranks fakes first
     assert test["roc_auc"] > 0.9 and test["pr_auc"] > 0.9 and test["mcc"] > 0.8
     assert test["balanced_accuracy"] > 0.9
+    points = test["operating_points"]  # thresholds chosen on validation, applied to test
+    assert set(points) == {"1%", "5%"} and points["1%"]["threshold"] >= points["5%"]["threshold"]
+    assert all(0 <= p["fpr"] <= 1 and 0 <= p["recall"] <= 1 for p in points.values())
 
 
 def test_backends_rescore_the_fine_tuned_model(welfake_runs):
@@ -96,6 +99,9 @@ def test_external_suite_finds_the_fine_tuned_models(news, welfake_runs):
         assert metrics["generalization_gap"] == pytest.approx(
             trained.metrics["test"]["accuracy"] - metrics["accuracy"])
         assert len(metrics["confident_mistakes"]) <= 3
+        # the in-domain validation thresholds, carried by the fine-tuned model's record
+        assert {k: p["threshold"] for k, p in metrics["operating_points"].items()} == {
+            k: p["threshold"] for k, p in trained.metrics["test"]["operating_points"].items()}
 
 
 def test_external_without_a_fine_tuned_model_says_how_to_get_one(news, tiny_classifier_dirs):

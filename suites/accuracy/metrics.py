@@ -166,32 +166,41 @@ def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> dict[str, Any]:
 
 def choose_thresholds(is_positive: np.ndarray, score: np.ndarray,
                       targets: dict[str, float] = TARGET_FPRS) -> dict[str, float | None]:
-    """Per target false-positive rate, the threshold (flag a row when its score is above
-    it) that catches the most positives while flagging at most that share of these rows'
-    negatives. Chosen on a validation split, then applied unchanged elsewhere; None when
-    the rows hold no negative."""
-    negatives = np.sort(np.asarray(score, dtype=float)[~np.asarray(is_positive, dtype=bool)])
-    if len(negatives) == 0:
+    """Per target false-positive rate, the threshold (flag a row when its score is at least
+    it) with the highest recall on these rows whose false-positive rate stays within the
+    target, from scikit-learn's full ROC curve (at equal recall, the higher threshold).
+    Chosen on a validation split, then applied unchanged elsewhere. None where no threshold
+    catches anything within the target (a real row scored highest) or the rows hold one
+    class."""
+    from sklearn.metrics import roc_curve
+
+    is_positive = np.asarray(is_positive, dtype=bool)
+    if not 0 < int(is_positive.sum()) < len(is_positive):
         return dict.fromkeys(targets)
+    fpr, tpr, thresholds = roc_curve(is_positive, score, drop_intermediate=False)
     out: dict[str, float | None] = {}
     for name, target in targets.items():
-        allowed = int(np.floor(target * len(negatives) + 1e-9))  # false positives allowed
-        out[name] = float(negatives[len(negatives) - 1 - allowed]) if allowed < len(
-            negatives) else float(negatives[0]) - 1.0
+        within = fpr <= target + 1e-12
+        best = tpr[within].max()  # at equal recall, the highest threshold (fewest flags)
+        threshold = thresholds[np.flatnonzero(within & (tpr == best))[0]]
+        out[name] = float(threshold) if np.isfinite(threshold) else None
     return out
 
 
 def operating_point(is_positive: np.ndarray, score: np.ndarray, threshold: float
                     ) -> dict[str, float | int | None]:
-    """Recall and false-positive rate when rows scoring above ``threshold`` are flagged."""
-    is_positive = np.asarray(is_positive, dtype=bool)
-    flagged = np.asarray(score, dtype=float) > threshold
-    positives, negatives = int(is_positive.sum()), int((~is_positive).sum())
+    """Recall and false-positive rate when rows scoring at least ``threshold`` are flagged
+    (counts from scikit-learn's confusion matrix)."""
+    from sklearn.metrics import confusion_matrix
+
+    flagged = np.asarray(score, dtype=float) >= threshold
+    tn, fp, fn, tp = (int(v) for v in confusion_matrix(
+        np.asarray(is_positive, dtype=bool), flagged, labels=[False, True]).ravel())
     return {
         "threshold": threshold,
-        "recall": float((flagged & is_positive).sum() / positives) if positives else None,
-        "fpr": float((flagged & ~is_positive).sum() / negatives) if negatives else None,
-        "positives": positives, "negatives": negatives,
+        "recall": tp / (tp + fn) if tp + fn else None,
+        "fpr": fp / (fp + tn) if fp + tn else None,
+        "positives": tp + fn, "negatives": fp + tn,
     }
 
 

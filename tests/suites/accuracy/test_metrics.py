@@ -104,23 +104,25 @@ def test_detection_metrics_on_a_split_with_one_class_leave_the_aucs_empty():
 
 
 def test_operating_points_are_chosen_on_one_split_and_applied_to_another():
-    """20 real rows score 0.01..0.20, four fakes 0.05, 0.15, 0.5, 0.9. At 5% FPR one real
-    row may be flagged: the threshold is the second-highest real score (0.19), flagging
-    0.20 (FPR 1/20) and the fakes 0.5 and 0.9 (recall 2/4). At 1% none may: threshold 0.20."""
+    """20 real rows score 0.01..0.20, four fakes 0.05, 0.195, 0.5, 0.9. Within 5% one real
+    row may be flagged: flagging from 0.195 up catches the real 0.20 (FPR 1/20) and three
+    fakes (recall 3/4). Within 1% none may: from 0.5 up, two fakes (recall 2/4)."""
     from suites.accuracy.metrics import choose_thresholds, operating_points
 
     real = np.round(np.arange(1, 21) * 0.01, 2)
-    fake = np.array([0.05, 0.15, 0.5, 0.9])
+    fake = np.array([0.05, 0.195, 0.5, 0.9])
     score = np.concatenate([real, fake])
     is_fake = np.concatenate([np.zeros(20, bool), np.ones(4, bool)])
     thresholds = choose_thresholds(is_fake, score)
-    assert thresholds == {"1%": pytest.approx(0.20), "5%": pytest.approx(0.19)}
+    assert thresholds == {"1%": pytest.approx(0.5), "5%": pytest.approx(0.195)}
     points = operating_points(is_fake, score, thresholds)
-    assert points["5%"]["fpr"] == pytest.approx(0.05) and points["5%"]["recall"] == 0.5
+    assert points["5%"]["fpr"] == pytest.approx(0.05) and points["5%"]["recall"] == 0.75
     assert points["1%"]["fpr"] == 0.0 and points["1%"]["recall"] == 0.5
     # Elsewhere the same thresholds hold, whatever rate they give there: not re-chosen.
-    other = operating_points(np.array([False, False, True]), np.array([0.195, 0.3, 0.25]),
+    other = operating_points(np.array([False, False, True]), np.array([0.25, 0.6, 0.7]),
                              thresholds)
-    assert other["5%"]["fpr"] == 1.0 and other["1%"]["fpr"] == 0.5  # 0.195 lies between
+    assert other["5%"]["fpr"] == 1.0 and other["1%"]["fpr"] == 0.5
     assert choose_thresholds(np.ones(3, bool), np.array([0.1, 0.2, 0.3])) == {
-        "1%": None, "5%": None}  # no negatives: nothing to hold a rate against
+        "1%": None, "5%": None}  # one class: nothing to hold a rate against
+    top_is_real = choose_thresholds(np.array([True, False]), np.array([0.4, 0.9]))
+    assert top_is_real == {"1%": None, "5%": None}  # any flag is a 100% false-positive rate

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from bench.report import select
+from bench.report.markdown_tables import markdown_table
 from suites.records.schema import JobResult
 
 
@@ -72,6 +73,5 @@ def error_analysis(results: list[JobResult]) -> str:
             out += ["_none_", ""]
             continue
         frame = pd.DataFrame(mistakes)[["id", "true", "predicted", "confidence", "excerpt"]]
-        frame["excerpt"] = frame["excerpt"].str.replace("|", "\\|", regex=False)
-        out += [frame.to_markdown(index=False), ""]
+        out += [markdown_table(frame), ""]
     return "\n".join(out)

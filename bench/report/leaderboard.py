@@ -23,6 +23,7 @@ from bench.report.backends import (
     reference_points,
 )
 from bench.report.figures import Plot
+from bench.report.markdown_tables import markdown_table
 from bench.report.noise import CI_BOUNDS, ci_columns, ratio_notes, with_ci
 from bench.report.plots import write_plots
 from bench.run.environment import describe_hardware
@@ -69,21 +70,6 @@ def sections(results: list[JobResult]) -> dict[str, list[JobResult]]:
     for r in latest_per_job(results):
         groups[section_key(r)].append(r)
     return dict(sorted(groups.items()))
-
-
-def _escape_pipes(value: object) -> object:
-    return value.replace("|", "\\|") if isinstance(value, str) else value
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A markdown table; a cell with no value is blank, not ``nan``. A ``|`` inside a header
-    or cell (``max |Δlogit|``) is escaped: unescaped, it splits the column and the table
-    does not render at all."""
-    if frame.empty:
-        return "_no results_"
-    frame = frame.rename(columns=_escape_pipes).map(_escape_pipes, na_action="ignore")
-    return frame.astype(object).where(frame.notna(), None).to_markdown(index=False,
-                                                                         missingval="")
 
 
 DISTURBED_COLUMN = "disturbed timings"

@@ -15,13 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.report.html_page import render_html
-from bench.report.leaderboard import (
-    load_all,
-    markdown_table,
-    sections,
-    summary_table,
-    write_leaderboard,
-)
+from bench.report.leaderboard import load_all, sections, summary_table, write_leaderboard
+from bench.report.markdown_tables import markdown_table
 from bench.report.noise import noise_floor
 from bench.report.verdicts import verdict_table, write_verdicts
 from bench.run.environment import describe_hardware

@@ -128,3 +128,17 @@ def test_ratios_carry_their_ci_as_numbers_and_render_it_in_one_cell():
     frame = summary_table([base, tiny]).set_index("model")
     assert frame.loc["tinybert", "× vs bert-base b1/s128"] == 10.0  # paired: exact
     assert frame.loc["tinybert", "× vs bert-base b1/s128 low"] == 10.0
+
+
+def test_a_pipe_in_a_mistake_excerpt_stays_in_its_cell():
+    from bench.report.accuracy import error_analysis
+
+    mistake = {"id": "r7", "true": "fake", "predicted": "real", "confidence": 0.97,
+               "excerpt": "Left | right headline"}
+    result = make_result(suite="external", metrics={
+        "finetuned_dir": None, "sets": {"gossip": {"accuracy": 0.5, "confident_mistakes": [
+            mistake]}}})
+    text = error_analysis([result])
+    assert "#### tinybert on gossip: 1 most confident mistakes" in text
+    (row,) = [line for line in text.splitlines() if line.startswith("| r7")]
+    assert "Left \\| right headline" in row and row.count(" | ") == 4

@@ -18,7 +18,7 @@ from bench.report.html_page import render_html
 from bench.report.leaderboard import load_all, sections, summary_table, write_leaderboard
 from bench.report.markdown_tables import markdown_table
 from bench.report.noise import noise_floor
-from bench.report.verdicts import verdict_table, write_verdicts
+from bench.report.verdicts import assess_all, verdict_table, write_verdicts
 from bench.run.environment import describe_hardware
 from bench.run.store import SCRATCH_DIR, exclusive_file_lock
 from suites.records.atomic import atomic_write_text
@@ -103,14 +103,15 @@ def publish(results_root: Path) -> Published:
 def _publish(root: Path) -> Published:
     results = load_all(root)  # read once: every result file, samples included
     leaderboard = write_leaderboard(root, results=results)
-    verdicts = write_verdicts(root, results)
+    assessed = assess_all(results)  # each claim judged once: verdict files and the page
+    verdicts = write_verdicts(root, assessed=assessed)
     record = summary(results)
     csv_path, json_path = root / "summary.csv", root / "summary.json"
     atomic_write_text(csv_path, summary_csv(record))
     atomic_write_text(json_path, json.dumps(record, indent=2, sort_keys=True,
                                             ensure_ascii=False) + "\n")
     html_path = root / "index.html"  # beside leaderboard.md: the same relative plot paths
-    claims = verdict_table(results)
+    claims = verdict_table(assessed)
     if not claims.empty:  # each claim links to its full record
         claims["claim"] = [f"[{c}](verdicts/{c}.json)" for c in claims["claim"]]
     atomic_write_text(html_path, render_html(leaderboard.read_text(encoding="utf-8"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -85,12 +86,14 @@ def judge(claim: Claim, finding: Finding | None) -> tuple[str, float]:
     return status, round(PROTOCOL_WEIGHT[finding.protocol_match] * width_factor, 4)
 
 
-def assess(claim: Claim, results: list[JobResult]) -> tuple[Finding | None, str, float]:
+def assess(claim: Claim, results: list[JobResult],
+           finders: dict[str, EvidenceFinder] | None = None
+           ) -> tuple[Finding | None, str, float]:
     """The evidence for ``claim`` in ``results`` (None without any), its status and
     confidence."""
     if not claim.evidence.model:
         return None, *judge(claim, None)
-    finders = evidence_finders()
+    finders = finders or evidence_finders()
     if claim.evidence.kind not in finders:
         raise ValueError(f"claim {claim.id}: no suite gives evidence of kind "
                          f"{claim.evidence.kind!r}; declared: {', '.join(sorted(finders))}")
@@ -98,15 +101,31 @@ def assess(claim: Claim, results: list[JobResult]) -> tuple[Finding | None, str,
     return (finding, *judge(claim, finding))
 
 
-def verdict_table(results: list[JobResult]) -> pd.DataFrame:
-    """One row per declared claim: what the paper says beside what was measured, for the
-    HTML report (the JSON files under ``results/verdicts/`` hold the full record)."""
+@dataclass(frozen=True)
+class Assessment:
+    """One claim judged: what the verdict file and the HTML page's claims table show."""
+
+    claim: Claim
+    finding: Finding | None
+    status: str
+    confidence: float
+
+
+def assess_all(results: list[JobResult]) -> list[Assessment]:
+    """Every declared claim judged once, against the newest result of every job."""
     from bench.report.leaderboard import latest_per_job
 
-    results = latest_per_job(results)
+    results, finders = latest_per_job(results), evidence_finders()
+    return [Assessment(claim, *assess(claim, results, finders))
+            for claim in all_claims().values()]
+
+
+def verdict_table(assessed: list[Assessment]) -> pd.DataFrame:
+    """One row per claim: what the paper says beside what was measured, for the HTML report
+    (the JSON files under ``results/verdicts/`` hold the full record)."""
     rows = []
-    for claim in sorted(all_claims().values(), key=lambda c: c.id):
-        finding, status, confidence = assess(claim, results)
+    for a in sorted(assessed, key=lambda a: a.claim.id):
+        claim, finding = a.claim, a.finding
         rows.append({
             "claim": claim.id,
             "paper": f"{claim.paper.arxiv_id} {claim.section}",
@@ -115,15 +134,21 @@ def verdict_table(results: list[JobResult]) -> pd.DataFrame:
             "measured": round(finding.value, 2) if finding else None,
             "95% CI": (f"{finding.ci[0]:.2f}–{finding.ci[1]:.2f}"
                        if finding and finding.ci else None),
-            "status": status,
-            "confidence": confidence,
+            "status": a.status,
+            "confidence": a.confidence,
             "protocol": finding.protocol_match if finding else "none",
         })
     return pd.DataFrame(rows)
 
 
 def build_verdict(claim: Claim, results: list[JobResult]) -> dict[str, Any]:
-    finding, status, confidence = assess(claim, results)
+    return verdict_record(Assessment(claim, *assess(claim, results)))
+
+
+def verdict_record(assessed: Assessment) -> dict[str, Any]:
+    """The verdict file of one judged claim, in the published record format."""
+    claim, finding, status = assessed.claim, assessed.finding, assessed.status
+    confidence = assessed.confidence
     citation = claim.citation()
     if finding is None:
         evidence = ("No evidence: " + ("no public checkpoint is registered for this row."
@@ -163,19 +188,19 @@ def build_verdict(claim: Claim, results: list[JobResult]) -> dict[str, Any]:
     }
 
 
-def write_verdicts(results_root: Path, results: list[JobResult] | None = None) -> list[Path]:
+def write_verdicts(results_root: Path, results: list[JobResult] | None = None,
+                   assessed: list[Assessment] | None = None) -> list[Path]:
     """One file per claim under ``results/verdicts/``, rewritten atomically each time, from
-    every stored run (``results``, when the caller has already read them)."""
-    from bench.report.leaderboard import latest_per_job, load_all
+    every stored run (``results``, or the claims already judged: ``assessed``)."""
+    from bench.report.leaderboard import load_all
     from suites.records.atomic import atomic_write_json
 
-    if results is None:
-        results = load_all(Path(results_root))
-    results = latest_per_job(results)
+    if assessed is None:
+        assessed = assess_all(load_all(Path(results_root)) if results is None else results)
     out_dir = Path(results_root) / "verdicts"
     written = []
-    for claim in all_claims().values():
-        path = out_dir / f"{claim.id}.json"
-        atomic_write_json(path, build_verdict(claim, results))
+    for a in assessed:
+        path = out_dir / f"{a.claim.id}.json"
+        atomic_write_json(path, verdict_record(a))
         written.append(path)
     return written

@@ -54,6 +54,26 @@ def load_classifier(
     return model.eval()
 
 
+def load_question_answering(meta: ModelMeta, weights: ResolvedWeights, *, seed: int = 0,
+                            attn_implementation: str = "sdpa") -> PreTrainedModel:
+    """A span-extraction (SQuAD) model in eval mode. A base checkpoint gets a fresh, seeded
+    span head (to fine-tune); random init is refused: its answers would mean nothing."""
+    import torch
+    from transformers import AutoModelForQuestionAnswering
+
+    if weights.source == "random-init":
+        raise ValueError(f"{meta.name}: question answering needs trained weights, not "
+                         "random-init")
+    torch.manual_seed(seed)
+    return AutoModelForQuestionAnswering.from_pretrained(
+        weights.path,
+        use_safetensors=weights.format == "safetensors",
+        weights_only=True,
+        trust_remote_code=False,
+        attn_implementation=attn_implementation,
+    ).eval()
+
+
 def attention_implementation(model: PreTrainedModel) -> str:
     """The attention kernel the model really uses (transformers may fall back from sdpa)."""
     return str(getattr(model.config, "_attn_implementation", "unknown"))

@@ -37,6 +37,9 @@ class ModelMeta:
     mnli_label_order: tuple[str, ...] | None = None
     # An installed Python package that ships the weights (a `model/` folder inside it).
     package: str | None = None
+    # SQuAD-fine-tuned checkpoints on the hub by SQuAD version ("1.1", "2.0"); each id, its
+    # config and its span head (qa_outputs: hidden -> 2) checked against the hub's files.
+    squad_checkpoints: dict[str, str] = field(default_factory=dict)
 
     @property
     def config_sha256(self) -> str:
@@ -57,7 +60,12 @@ class ModelMeta:
         return AutoConfig.for_model(self.family, num_labels=num_labels, **values)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every field; ``squad_checkpoints`` only when declared, so the job keys (and stored
+        results) of models without one stay what they were before the field existed."""
+        data = asdict(self)
+        if not data["squad_checkpoints"]:
+            del data["squad_checkpoints"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelMeta:
@@ -73,6 +81,16 @@ class ModelMeta:
         return ModelMeta(
             name=f"{self.name}-mnli", hub_id=self.mnli_checkpoint, family=self.family,
             config=self.config, description=f"MNLI checkpoint of {self.name}",
+        )
+
+    def checkpoint_for_squad(self, version: str) -> ModelMeta | None:
+        """The declared SQuAD ``version`` checkpoint, as a model to resolve weights for."""
+        hub_id = self.squad_checkpoints.get(version)
+        if not hub_id:
+            return None
+        return ModelMeta(
+            name=f"{self.name}-squad-v{version}", hub_id=hub_id, family=self.family,
+            config=self.config, description=f"SQuAD v{version} checkpoint of {self.name}",
         )
 
     @classmethod

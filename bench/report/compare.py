@@ -53,7 +53,7 @@ class CompareError(ValueError):
 class Delta:
     """One metric at one point, in run A and run B."""
 
-    metric: str  # latency | memory | accuracy
+    metric: str  # latency | memory | accuracy | detection
     model: str
     backend: str
     where: str  # "b8/s128" or the test set
@@ -70,10 +70,11 @@ class Delta:
     # noise (``within_run_noise``) and, when several baseline runs were given, their spread
     # (max - min of their values, % of their median).
     noise_pct: float | None = None
+    tested: bool = True  # False: a difference shown with no test behind it
 
     @property
     def regression(self) -> bool:
-        worse = self.change < 0 if self.metric == "accuracy" else self.change > 0
+        worse = self.change < 0 if self.metric in HIGHER_IS_BETTER else self.change > 0
         return self.significant and worse
 
     @property
@@ -82,12 +83,12 @@ class Delta:
 
     @property
     def verdict(self) -> str:
-        word = ("regression" if self.regression else "improvement" if self.improvement
-                else "no significant change")
+        word = ("not tested" if not self.tested else "regression" if self.regression
+                else "improvement" if self.improvement else "no significant change")
         return word + (" ⚠ DIFFERENT HARDWARE" if self.cross_hardware else "")
 
     def row(self) -> dict[str, Any]:
-        unit = "pts" if self.metric == "accuracy" else "%"
+        unit = "pts" if self.metric in HIGHER_IS_BETTER else "%"
         ci = f"[{self.ci[0]:+.2f}, {self.ci[1]:+.2f}]" if self.ci else ""
         return {
             "metric": self.metric, "model": self.model, "backend": self.backend,
@@ -97,6 +98,28 @@ class Delta:
             "noise": "" if self.noise_pct is None else f"±{self.noise_pct:.2f} %",
             "verdict": self.verdict,
         }
+
+
+HIGHER_IS_BETTER = {"accuracy", "detection"}
+# Detection metrics of a scored set (suites.accuracy.metrics.detection_metrics), in points.
+DETECTION = {"roc_auc": "ROC-AUC ×100", "pr_auc": "PR-AUC ×100", "mcc": "MCC ×100",
+             "balanced_accuracy": "bal. acc %"}
+
+
+def _detection_deltas(model: str, label: str, ma: dict[str, Any], mb: dict[str, Any]
+                      ) -> list[Delta]:
+    """Threshold-free and imbalance-aware scores beside accuracy. Shown, not tested: the
+    results keep each row's predicted class but not its probability, which a paired AUC
+    test (DeLong, or a bootstrap over rows) needs, so these never fire the gate."""
+    out = []
+    for key, unit in DETECTION.items():
+        if ma.get(key) is None or mb.get(key) is None:
+            continue
+        a, b = 100 * ma[key], 100 * mb[key]
+        out.append(Delta("detection", model, "-", label, unit, a, b, b - a, None, None,
+                         "difference only: per-row probabilities are not stored", False,
+                         tested=False))
+    return out
 
 
 def _fmt(value: float) -> str:
@@ -225,6 +248,7 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
                             100 * sa[(model, label)]["accuracy"],
                             100 * sb[(model, label)]["accuracy"], change, ci, p, method,
                             ci[0] > 0 or ci[1] < 0))
+        deltas += _detection_deltas(model, label, sa[(model, label)], sb[(model, label)])
     packages = defaultdict(set)
     for r in (*a, *b):
         for name in KEY_PACKAGES:

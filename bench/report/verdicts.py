@@ -46,10 +46,28 @@ def _param_ratio(claim: Claim, results: list[JobResult]) -> Finding | None:
     return Finding(ratio, round(ratio, 4), None, "proxy", when, provenance)
 
 
+BYTES_PER_PARAMETER = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
+
+
+def _artifact_mb(claim: Claim, results: list[JobResult]) -> Finding | None:
+    """The weights' size at a precision, in MB (10^6 bytes), from the declared parameter
+    count: every parameter at that width, the floor any such artefact approaches (formats add
+    headers, and int8 recipes that keep embeddings in float add more)."""
+    model, precision = get_model(claim.evidence.model), claim.evidence.split or "fp32"
+    if not model.n_parameters:
+        return None
+    size = model.n_parameters * BYTES_PER_PARAMETER[precision] / 1e6
+    when = max((r.finished_at for r in results), default=EPOCH)
+    provenance = (f"registry count {model.name} {model.n_parameters:,} parameters × "
+                  f"{BYTES_PER_PARAMETER[precision]} B ({precision}) = {size:.1f} MB")
+    return Finding(size, round(size, 3), None, "proxy", when, provenance)
+
+
 def evidence_finders() -> dict[str, EvidenceFinder]:
     """Claim evidence kind → finder: each suite's declared kinds, given that suite's results
     only; the registry's parameter counts need no suite."""
-    finders: dict[str, EvidenceFinder] = {"param_ratio": _param_ratio}
+    finders: dict[str, EvidenceFinder] = {"param_ratio": _param_ratio,
+                                          "artifact_mb": _artifact_mb}
     for suite in SUITES.values():
         for kind, find in suite.evidence.items():
             if kind in finders:
@@ -65,6 +83,8 @@ def _band(claim: Claim) -> tuple[float, float]:
         return rep - tol.value, rep + tol.value
     if tol.kind == "relative":
         return rep * (1 - tol.value), rep * (1 + tol.value)
+    if tol.kind == "at_most":
+        return float("-inf"), rep * tol.value
     return rep * tol.value, float("inf")
 
 
@@ -80,7 +100,14 @@ def judge(claim: Claim, finding: Finding | None) -> tuple[str, float]:
         status = "inconclusive"
     else:
         status = "not_reproduced"
-    half_band = (high - low) / 2 if high != float("inf") else claim.reported_value - low
+    if high == float("inf"):
+        half_band = claim.reported_value - low
+    elif low == float("-inf"):
+        half_band = high - claim.reported_value
+    else:
+        half_band = (high - low) / 2
+    if half_band <= 0:  # a bare bound ("95%+"): CIs count against 5% of the reported value
+        half_band = 0.05 * abs(claim.reported_value)
     half_ci = (finding.ci[1] - finding.ci[0]) / 2 if finding.ci else 0.0
     width_factor = 1.0 / (1.0 + half_ci / half_band) if half_band > 0 else 0.0
     return status, round(PROTOCOL_WEIGHT[finding.protocol_match] * width_factor, 4)
@@ -91,7 +118,7 @@ def assess(claim: Claim, results: list[JobResult],
            ) -> tuple[Finding | None, str, float]:
     """The evidence for ``claim`` in ``results`` (None without any), its status and
     confidence."""
-    if not claim.evidence.model:
+    if claim.evidence.not_measured or not claim.evidence.model:
         return None, *judge(claim, None)
     finders = finders or evidence_finders()
     if claim.evidence.kind not in finders:
@@ -128,7 +155,7 @@ def verdict_table(assessed: list[Assessment]) -> pd.DataFrame:
         claim, finding = a.claim, a.finding
         rows.append({
             "claim": claim.id,
-            "paper": f"{claim.paper.arxiv_id} {claim.section}",
+            "paper": f"{claim.paper.label} {claim.section}",
             "quote": claim.quoted_text,
             "reported": claim.reported_value,
             "measured": round(finding.value, 2) if finding else None,
@@ -151,7 +178,9 @@ def verdict_record(assessed: Assessment) -> dict[str, Any]:
     confidence = assessed.confidence
     citation = claim.citation()
     if finding is None:
-        evidence = ("No evidence: " + ("no public checkpoint is registered for this row."
+        evidence = ("No evidence: " + (f"{claim.evidence.not_measured}."
+                                       if claim.evidence.not_measured else
+                                       "no public checkpoint is registered for this row."
                                        if not claim.evidence.model else
                                        f"no ok {claim.evidence.kind} result for "
                                        f"{claim.evidence.model} in the results."))

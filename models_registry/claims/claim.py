@@ -17,14 +17,20 @@ class PaperVersion:
 
 @dataclass(frozen=True)
 class Paper:
-    arxiv_id: str
+    """Where claims are printed: an arXiv paper, or (``arxiv_id`` None) a model card."""
+
+    arxiv_id: str | None
     title: str
     abstract: str
     primary_category: str
     venue: str
-    published_at: str  # first version, ISO date
+    published_at: str | None  # first version, ISO date (None: a card that states none)
     latest_version: PaperVersion
     withdrawn: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.arxiv_id or self.title
 
     def to_record(self) -> dict[str, Any]:
         """The verdict's ``paper`` object (``latest_version`` as the version string)."""
@@ -37,15 +43,16 @@ class Paper:
 class Tolerance:
     """``abs``: within ``value`` of the reported number, in its units (points for accuracy).
     ``relative``: within ``value`` × reported either way. ``at_least``: ≥ ``value`` × reported
-    (MLPerf's 99% accuracy gate)."""
+    (MLPerf's 99% accuracy gate). ``at_most``: ≤ ``value`` × reported (an upper bound)."""
 
-    kind: Literal["abs", "relative", "at_least"]
+    kind: Literal["abs", "relative", "at_least", "at_most"]
     value: float
 
     def describe(self) -> str:
         return {"abs": f"within ±{self.value:g} of the reported value",
                 "relative": f"within ±{100 * self.value:g}% of the reported value",
-                "at_least": f"at least {100 * self.value:g}% of the reported value"}[self.kind]
+                "at_least": f"at least {100 * self.value:g}% of the reported value",
+                "at_most": f"at most {100 * self.value:g}% of the reported value"}[self.kind]
 
 
 @dataclass(frozen=True)
@@ -53,16 +60,20 @@ class Evidence:
     """Which stored results judge the claim.
 
     ``mnli``: model's accuracy on ``split`` from the mnli-proxy suite (score as a fraction,
-    reported value in percent). ``param_ratio``: declared parameter counts,
-    ``reference`` / ``model``. ``latency_ratio``: p50 at ``point``, reference / model, from
-    one hardware section.
+    reported value in percent). ``squad``: EM or F1 (``metric``) on SQuAD version ``split``.
+    ``param_ratio``: declared parameter counts, ``reference`` / ``model``.
+    ``artifact_mb``: the weights' size at precision ``split`` from the declared parameter
+    count. ``latency_ratio``: p50 at ``point``, reference / model, from one hardware section.
     """
 
-    kind: Literal["mnli", "param_ratio", "latency_ratio"]
+    kind: str  # a suite's declared evidence kind, or a registry-only one (bench.report)
     model: str | None  # None: no public checkpoint matches the claimed model
-    split: str | None = None
+    split: str | None = None  # the MNLI split, the SQuAD version, the artefact precision
     reference: str | None = None
     point: tuple[int, int] | None = None
+    metric: str | None = None  # which score of the split ("exact" / "f1" for SQuAD)
+    # Why the suite cannot measure this claim at all (no GPU, …): always inconclusive.
+    not_measured: str | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,10 @@ MODEL = ModelMeta(
     n_parameters=109_483_778,
     license="apache-2.0",
     mnli_checkpoint="textattack/bert-base-uncased-MNLI",
+    # BertForQuestionAnswering, 12 layers, 768 wide, uncased vocabulary of 30,522: this
+    # architecture. deepset's card: trained on SQuAD 2.0 at max_seq_len 384, doc_stride 128.
+    squad_checkpoints={"1.1": "csarron/bert-base-uncased-squad-v1",
+                       "2.0": "deepset/bert-base-uncased-squad2"},
     # Its config says LABEL_0..2; outputs are permuted vs GLUE (TextAttack issue #684).
     mnli_label_order=("contradiction", "entailment", "neutral"),
     finetune={"learning_rate": 2e-5, "epochs": 3, "batch_size": 16},

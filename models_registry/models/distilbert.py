@@ -25,6 +25,9 @@ MODEL = ModelMeta(
     n_parameters=66_955_010,
     license="apache-2.0",
     mnli_checkpoint="typeform/distilbert-base-uncased-mnli",
+    # DistilBertForQuestionAnswering, distilled a second time on SQuAD v1.1: the paper's
+    # "DistilBERT (D)" row. No SQuAD 2.0 checkpoint from the authors.
+    squad_checkpoints={"1.1": "distilbert-base-uncased-distilled-squad"},
     mnli_label_order=("entailment", "neutral", "contradiction"),
     finetune={"learning_rate": 5e-5, "epochs": 3, "batch_size": 16},
     paper="1910.01108",

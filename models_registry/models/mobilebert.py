@@ -34,6 +34,9 @@ MODEL = ModelMeta(
     n_parameters=24_582_914,
     license="apache-2.0",
     mnli_checkpoint="typeform/mobilebert-uncased-mnli",
+    # config.json of both equals the one above (MobileBertForQuestionAnswering, mit licence).
+    squad_checkpoints={"1.1": "csarron/mobilebert-uncased-squad-v1",
+                       "2.0": "csarron/mobilebert-uncased-squad-v2"},
     mnli_label_order=("entailment", "neutral", "contradiction"),
     # fp32: fp16 diverged in two published MobileBERT fine-tuning runs.
     finetune={"learning_rate": 3e-5, "epochs": 4, "batch_size": 16, "grad_accum": 2,

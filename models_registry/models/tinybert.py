@@ -22,6 +22,7 @@ MODEL = ModelMeta(
     n_parameters=14_350_874,
     license="unknown (not stated on the model card)",
     mnli_checkpoint=None,  # no official MNLI checkpoint: fine-tuned by the accuracy suite
+    # No public SQuAD checkpoint either: the squad suite fine-tunes one from --squad-train-v1/v2.
     finetune={"learning_rate": 1e-4, "epochs": 3, "batch_size": 16},
     paper="1909.10351",
     description="TinyBERT general distillation, 4 layers, 312 wide",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from suites.records.roles import Finding, provenance
+from suites.records.roles import Finding, protocol_match, provenance
 
 if TYPE_CHECKING:
     from models_registry.claims import Claim
@@ -22,12 +22,7 @@ def mnli_accuracy(claim: Claim, results: list[JobResult]) -> Finding | None:
     best = max(found, key=lambda r: (r.metrics["splits"][split]["n"], r.finished_at))
     m = best.metrics["splits"][split]
     low, high = m["ci95"]["accuracy"]
-    if claim.protocol_differs or best.metrics["checkpoint_origin"] == "fine-tuned-here":
-        match = "mismatch"
-    elif best.metrics["protocol"] == "full" and claim.paper_setting == "dev":
-        match = "exact"
-    else:
-        match = "proxy"
+    match = protocol_match(claim, best.metrics["checkpoint_origin"], best.metrics["protocol"])
     data = m["data"]
     cited = (f"{provenance(best)}; {split} n={m['n']} of "
              f"{data.get('notes', {}).get('sampled_from', m['n'])}, data sha256 "

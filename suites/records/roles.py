@@ -74,6 +74,17 @@ class Finding:
 EvidenceFinder = Callable[["Claim", list["JobResult"]], "Finding | None"]
 
 
+def protocol_match(claim: Claim, checkpoint_origin: str, protocol: str) -> str:
+    """How an accuracy figure's protocol matches the claim's: a model fine-tuned here (or a
+    claim marked as made differently) is a mismatch; the whole dev set of the authors'
+    checkpoint is exact; a slice, or another split than the paper's, a proxy."""
+    if claim.protocol_differs or checkpoint_origin == "fine-tuned-here":
+        return "mismatch"
+    if protocol == "full" and claim.paper_setting == "dev":
+        return "exact"
+    return "proxy"
+
+
 def provenance(r: JobResult) -> str:
     """Which job, run, code and weights a figure came from, as a verdict cites it."""
     return (f"job {r.job_id} (run {r.run_id}, git {(r.git.sha or 'unknown')[:10]}, "

@@ -1,4 +1,5 @@
-"""DistilBERT (arXiv 1910.01108): MNLI dev accuracy from Table 1."""
+"""DistilBERT (arXiv 1910.01108): MNLI dev accuracy from Table 1, SQuAD v1.1 dev EM/F1 from
+Table 2."""
 
 from models_registry.claims.claim import Claim, Evidence, Paper, PaperVersion, Tolerance
 
@@ -47,4 +48,23 @@ CLAIMS = [
         evidence=Evidence("mnli", "distilbert", split="validation_matched"),
         paper_setting="dev",
     ),
+]
+
+TABLE2_NOTE = (
+    "Table 2 reports SQuAD v1.1 dev EM/F1. Evaluated checkpoint: "
+    "distilbert-base-uncased-distilled-squad, DistilBERT fine-tuned with a second step of "
+    "distillation on SQuAD: the \"DistilBERT (D)\" row. PDF page not verified offline."
+)
+
+CLAIMS += [
+    Claim(
+        id=f"distilbert-1910.01108-table2-distilbert-d-squad1.1-{label.lower()}",
+        paper=PAPER, section="Table 2", row="DistilBERT (D)", column=f"SQuAD v1.1 {label}",
+        reported_value=value,
+        reported_metric=f"SQuAD {'exact match' if metric == 'exact' else 'F1'} (percent)",
+        quoted_text=f"DistilBERT (D) ... SQuAD {value}", pdf_page=None, notes=TABLE2_NOTE,
+        tolerance=Tolerance("abs", 1.0),
+        evidence=Evidence("squad", "distilbert", split="1.1", metric=metric),
+    )
+    for label, metric, value in (("EM", "exact", 79.1), ("F1", "f1", 86.9))
 ]

@@ -1,4 +1,5 @@
-"""TinyBERT (arXiv 1909.10351): TinyBERT4 MNLI-m/mm from Table 1 (GLUE test)."""
+"""TinyBERT (arXiv 1909.10351): TinyBERT4 MNLI-m/mm from Table 1 (GLUE test) and its SQuAD
+dev EM/F1 from the question-answering table."""
 
 from models_registry.claims.claim import Claim, Evidence, Paper, PaperVersion, Tolerance
 
@@ -53,4 +54,28 @@ CLAIMS = [
     )
     for column, value, split in (("MNLI-m", 82.5, "validation_matched"),
                                  ("MNLI-mm", 81.8, "validation_mismatched"))
+]
+
+SQUAD_NOTE = (
+    "The paper's TinyBERT4 SQuAD rows come from task-specific distillation from a fine-tuned "
+    "BERT-base teacher; no such checkpoint is public. The suite fine-tunes "
+    "huawei-noah/TinyBERT_General_4L_312D on the given SQuAD train file (--squad-train-v1 / "
+    "-v2) with a plain recipe: a different protocol, at best a lower bound. Values transcribed "
+    "from the paper's question-answering results table (dev); table number and PDF page not "
+    "verified offline."
+)
+
+CLAIMS += [
+    Claim(
+        id=f"tinybert-1909.10351-squad-tinybert4-squad{version}-{label.lower()}",
+        paper=PAPER, section="Question answering results (dev)", row="TinyBERT4",
+        column=f"SQuAD v{version} {label}", reported_value=value,
+        reported_metric=f"SQuAD {'exact match' if metric == 'exact' else 'F1'} (percent)",
+        quoted_text=f"TinyBERT4 ... SQuAD v{version} {label} {value}", pdf_page=None,
+        notes=SQUAD_NOTE, tolerance=Tolerance("abs", 1.0),
+        evidence=Evidence("squad", "tinybert", split=version, metric=metric),
+        protocol_differs=True,
+    )
+    for version, label, metric, value in (("1.1", "EM", "exact", 72.7), ("1.1", "F1", "f1", 82.1),
+                                          ("2.0", "EM", "exact", 68.2), ("2.0", "F1", "f1", 71.8))
 ]

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from bench.cli import main
-from bench.report.compare import CompareError, compare_runs, parse_fail_on
+from bench.report.compare import CompareError, compare_runs, parse_fail_on, render
 from bench.report.significance import compare_samples
 from bench.run.store import RunStore
 from tests.factories import make_result, memory_point, news_metrics, timed_point
@@ -101,7 +101,7 @@ def test_accuracy_on_the_same_rows_is_paired(tmp_path):
     assert main(["compare", "a", "b", *args, "--fail-on", "accuracy=15pt"]) == 0
     comparison = compare_runs([make_result(suite="welfake", metrics=base)],
                               [make_result(suite="welfake", metrics=worse)])
-    (delta,) = comparison.deltas
+    (delta,) = [d for d in comparison.deltas if d.metric == "accuracy"]
     assert delta.method.startswith("paired") and delta.p_value < 1e-6
     assert delta.ci[0] < -10 < delta.ci[1]
 
@@ -111,9 +111,23 @@ def test_accuracy_on_different_rows_uses_an_unpaired_interval():
     b = news_metrics(400, 0.82, seed=2, fingerprint="e" * 64)
     comparison = compare_runs([make_result(suite="welfake", metrics=a)],
                               [make_result(suite="welfake", metrics=b)])
-    (delta,) = comparison.deltas
+    (delta,) = [d for d in comparison.deltas if d.metric == "accuracy"]
     assert delta.method.startswith("unpaired") and delta.p_value is None
     assert not delta.significant  # 2 points on 400 rows is within the noise
+
+
+def test_detection_metrics_are_shown_beside_accuracy_but_never_gate():
+    a, b = news_metrics(400, 0.90, seed=1), news_metrics(400, 0.70, seed=1)
+    comparison = compare_runs([make_result(suite="welfake", metrics=a)],
+                              [make_result(suite="welfake", metrics=b)])
+    rows = {d.unit: d for d in comparison.deltas if d.metric == "detection"}
+    assert set(rows) == {"ROC-AUC ×100", "PR-AUC ×100", "MCC ×100", "bal. acc %"}
+    roc = rows["ROC-AUC ×100"]
+    assert roc.a == pytest.approx(100 * a["test"]["roc_auc"]) and roc.change < -10
+    assert roc.verdict == "not tested" and not roc.regression
+    assert comparison.regressions({"accuracy": 1.0, "detection": 0.0}) == [
+        d for d in comparison.deltas if d.metric == "accuracy"]
+    assert "| detection | tinybert |" in render(comparison, {})
 
 
 def test_fail_on_syntax():

@@ -1,0 +1,96 @@
+"""A capability card's claims about csarron/mobilebert-uncased-squad-v2 (a model card, not a
+paper: ``Paper.arxiv_id`` is None and the source is the page that states them).
+
+Each vague claim is made testable in its ``notes``: sizes from the declared parameter count at
+the precision the words allow (offline, from the architecture alone), accuracy against the
+squad suite's v2.0 F1, speed against the latency suite's paired ratio. Claims the suite cannot
+measure at all say why and stay inconclusive.
+"""
+
+from models_registry.claims.claim import Claim, Evidence, Paper, PaperVersion, Tolerance
+
+CARD_URL = ("https://www.unfragile.ai/compare/"
+            "csarron--mobilebert-uncased-squad-v2-vs-sentence-transformers--all-minilm-l6-v2")
+QUOTE = ("MobileBERT uses bottleneck layer architecture with knowledge distillation from "
+         "BERT-large, achieving 4.3x smaller model size (25MB) and 5.5x faster inference than "
+         "BERT-base while maintaining 95%+ accuracy on SQuAD v2.")
+PAPER = Paper(
+    arxiv_id=None,
+    title="Capability card: csarron/mobilebert-uncased-squad-v2",
+    abstract=(QUOTE + " The 25MB base model can be further quantized (INT8, FP16) reducing "
+              "size to 6-12MB with <5% accuracy loss. Combined with dynamic padding, achieves "
+              "3-4x higher throughput than BERT-base on typical GPU hardware."),
+    primary_category="model-card",
+    venue="third-party model comparison page",
+    published_at=None,
+    latest_version=PaperVersion(
+        id="card:csarron/mobilebert-uncased-squad-v2@main", version=1, source_url=CARD_URL,
+        rendered_html_url=CARD_URL, rendering_engine="html",
+    ),
+)
+SOURCE_NOTE = "A model card's claim, not a paper's: no table, row or page. "
+
+
+def _claim(slug: str, column: str, value: float, metric: str, quote: str, notes: str,
+           tolerance: Tolerance, evidence: Evidence, setting: str) -> Claim:
+    return Claim(
+        id=f"card-mobilebert-squad-v2-{slug}", paper=PAPER, section="Model card",
+        row="MobileBERT (csarron/mobilebert-uncased-squad-v2) vs BERT-base", column=column,
+        reported_value=value, reported_metric=metric, quoted_text=quote, pdf_page=None,
+        notes=SOURCE_NOTE + notes, tolerance=tolerance, evidence=evidence,
+        paper_setting=setting,
+    )
+
+
+QUANT = "quantized (INT8, FP16) reducing size to 6-12MB with <5% accuracy loss"
+CLAIMS = [
+    _claim("4.3x-smaller", "size ratio", 4.3, "parameter ratio (BERT-base / MobileBERT)",
+           "4.3x smaller model size (25MB)",
+           "Judged offline from the registry's exact parameter counts (2-label heads).",
+           Tolerance("relative", 0.10),
+           Evidence("param_ratio", "mobilebert", reference="bert-base"), "parameter count"),
+    _claim("25mb-fp32", "size (fp32)", 25.0, "weights size (MB)",
+           "4.3x smaller model size (25MB)",
+           "'25MB' read as the fp32 weights the checkpoint ships: parameters × 4 bytes, from the "
+           "architecture alone.", Tolerance("relative", 0.10),
+           Evidence("artifact_mb", "mobilebert", split="fp32"), "fp32 weights"),
+    _claim("25mb-int8", "size (int8)", 25.0, "weights size (MB)",
+           "4.3x smaller model size (25MB)",
+           "'25MB' read as int8 weights: parameters × 1 byte, the only precision at which the "
+           "figure fits the architecture.", Tolerance("relative", 0.10),
+           Evidence("artifact_mb", "mobilebert", split="int8"), "int8 weights"),
+    _claim("5.5x-faster", "latency", 5.5, "speed-up (BERT-base latency / MobileBERT latency)",
+           "5.5x faster inference than BERT-base",
+           "Judged as the paper's abstract claim is: p50 latency at batch 1, 128 tokens, the "
+           "ratio paired over interleaved rounds on this CPU (cost does not depend on the "
+           "weights, so random-init timings count).", Tolerance("relative", 0.20),
+           Evidence("latency_ratio", "mobilebert", reference="bert-base", point=(1, 128)),
+           "this CPU, PyTorch"),
+    _claim("95pct-squad-v2", "SQuAD v2.0 F1", 95.0, "SQuAD v2.0 dev F1 (percent)",
+           "95%+ accuracy on SQuAD v2",
+           "'accuracy' is not a SQuAD metric; read as F1 on SQuAD v2.0 dev (best no-answer "
+           "threshold) of at least 95. The paper reports 79.2 for MobileBERT. Inconclusive "
+           "until the squad suite runs with the real checkpoint.",
+           Tolerance("at_least", 1.0), Evidence("squad", "mobilebert", split="2.0",
+                                                metric="f1"), "dev"),
+    _claim("quantized-6-12mb", "size (quantized)", 12.0, "weights size (MB), upper end",
+           QUANT, "'6-12MB' read as: the smaller of the INT8 and FP16 artefacts is at most "
+           "12 MB. int8 (1 byte per parameter) is the smaller; judged from the architecture.",
+           Tolerance("at_most", 1.0), Evidence("artifact_mb", "mobilebert", split="int8"),
+           "int8 weights"),
+    _claim("int8-under-5pct-loss", "SQuAD F1 loss (int8)", 5.0,
+           "relative F1 loss of int8 vs fp32 (percent)", QUANT,
+           "Testable as the int8 backend's SQuAD v2.0 F1 against fp32 on the same questions.",
+           Tolerance("at_most", 1.0),
+           Evidence("squad", "mobilebert", split="2.0", metric="f1",
+                    not_measured="the squad suite scores fp32 PyTorch only; an int8 SQuAD run "
+                    "is not built yet"), "dev"),
+    _claim("3-4x-gpu-throughput", "GPU throughput ratio", 3.0,
+           "throughput ratio (MobileBERT / BERT-base), lower end of 3-4x",
+           "Combined with dynamic padding, achieves 3-4x higher throughput than BERT-base on "
+           "typical GPU hardware", "Needs a GPU throughput measurement with dynamic padding.",
+           Tolerance("at_least", 1.0),
+           Evidence("latency_ratio", "mobilebert", reference="bert-base",
+                    not_measured="no GPU: the benchmark measures CPU latency and memory only"),
+           "GPU"),
+]

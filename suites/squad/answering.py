@@ -1,0 +1,72 @@
+"""Answer SQuAD questions one at a time, as a deployed reader does, timing each question.
+
+A question's windows go through the model in one forward pass (padded to the longest window),
+so the time recorded per question is what answering it costs at the suite's maximum length:
+QA accuracy and its cost come from the same calls. No untimed batching shortcut exists, so the
+two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from suites.data.squad import QAExample
+from suites.squad.processing import (
+    Prediction,
+    Windowing,
+    accepts_token_types,
+    batch_inputs,
+    best_answer,
+    windows,
+)
+
+WARMUP_QUESTIONS = 3  # answered once untimed first: the first calls pay for allocation
+
+
+def answer_all(model: Any, tokenizer: Any, examples: list[QAExample], w: Windowing,
+               progress: Callable[[str], None]) -> tuple[list[Prediction], dict[str, Any]]:
+    """Predictions in example order, and the per-question latency record."""
+    import torch
+
+    all_windows = windows(examples, tokenizer, w)
+    grouped: list[list] = [[] for _ in examples]
+    for window in all_windows:
+        grouped[window.example].append(window)
+    token_types = accepts_token_types(model)
+
+    def forward(group):
+        inputs = batch_inputs(group, tokenizer, token_types)
+        with torch.inference_mode():
+            out = model(**inputs)
+        return out.start_logits.float().numpy(), out.end_logits.float().numpy()
+
+    for group in grouped[:WARMUP_QUESTIONS]:
+        forward(group)
+    predictions, seconds = [], []
+    for i, (example, group) in enumerate(zip(examples, grouped, strict=True)):
+        if i % 100 == 0:
+            progress(f"question {i + 1}/{len(examples)}")
+        t0 = time.perf_counter()
+        starts, ends = forward(group)
+        seconds.append(time.perf_counter() - t0)
+        predictions.append(best_answer(example, group, list(starts), list(ends), w))
+    lengths = [len(x.input_ids) for x in all_windows]
+    ms = np.array(seconds) * 1e3
+    latency = {
+        "p50_ms_per_question": round(statistics.median(ms), 3),
+        "p90_ms_per_question": round(float(np.percentile(ms, 90)), 3),
+        "mean_ms_per_question": round(float(ms.mean()), 3),
+        "questions": len(examples),
+        "windows_per_question": round(len(all_windows) / len(examples), 3),
+        "mean_tokens_per_window": round(float(np.mean(lengths)), 1),
+        "max_tokens_per_window": int(max(lengths)),
+        "how": "one forward pass per question over all its windows, batch = its windows, "
+               f"after {WARMUP_QUESTIONS} untimed questions; tokenizing and span search "
+               "excluded",
+    }
+    return predictions, latency

@@ -1,0 +1,36 @@
+"""SQuAD EM / F1 claims judged from this suite's results (``Claim.evidence.kind == "squad"``;
+``split`` is the SQuAD version, ``metric`` "exact" or "f1")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from suites.records.roles import Finding, protocol_match, provenance
+
+if TYPE_CHECKING:
+    from models_registry.claims import Claim
+    from suites.records.schema import JobResult
+
+
+def squad_score(claim: Claim, results: list[JobResult]) -> Finding | None:
+    """The claimed model's score on the claimed version, from the largest evaluation (then the
+    newest). v2.0 takes the best no-answer threshold, as BERT's reference recipe tunes it on
+    dev; v1.1 has no threshold. Exact protocol only for the whole dev set of a hub checkpoint."""
+    version, metric = claim.evidence.split, claim.evidence.metric or "f1"
+    found = [r for r in results if r.status == "ok" and r.model.name == claim.evidence.model
+             and r.metrics["versions"].get(version, {}).get("status") == "ok"]
+    if not found:
+        return None
+    best = max(found, key=lambda r: (r.metrics["versions"][version]["data"]["n"],
+                                     r.finished_at))
+    record = best.metrics["versions"][version]
+    block = record["scores"]["best_threshold" if version == "2.0" else "threshold_0"]
+    ci = block["ci95"][metric]
+    match = protocol_match(claim, record["checkpoint"], best.metrics["protocol"])
+    data = record["data"]
+    cited = (f"{provenance(best)}; SQuAD v{version} n={data['n']} of {data['sampled_from']}, "
+             f"data sha256 {data['fingerprint'][:16]}, checkpoint {record['checkpoint']}"
+             + (", best no-answer threshold on the evaluated questions" if version == "2.0"
+                else ""))
+    return Finding(block[metric], round(block[metric] / 100, 4),
+                   tuple(ci) if ci else None, match, best.finished_at, cited, best.git.sha)

@@ -34,3 +34,30 @@ def squad_score(claim: Claim, results: list[JobResult]) -> Finding | None:
                 else ""))
     return Finding(block[metric], round(block[metric] / 100, 4),
                    tuple(ci) if ci else None, match, best.finished_at, cited, best.git.sha)
+
+
+def squad_backend_loss(claim: Claim, results: list[JobResult]) -> Finding | None:
+    """The relative F1 loss (percent of fp32's F1) of backend ``claim.evidence.reference`` on
+    SQuAD version ``split``, from the largest evaluation that ran it (then the newest). No CI:
+    the loss is a ratio of two scores on the same questions."""
+    version, backend = claim.evidence.split, claim.evidence.reference
+
+    def scored(r: JobResult) -> dict | None:
+        record = r.metrics["versions"].get(version, {})
+        found = record.get("backends", {}).get(backend, {})
+        return found if found.get("f1_relative_loss_pct") is not None else None
+
+    found = [r for r in results if r.status == "ok" and r.model.name == claim.evidence.model
+             and scored(r)]
+    if not found:
+        return None
+    best = max(found, key=lambda r: (r.metrics["versions"][version]["data"]["n"],
+                                     r.finished_at))
+    record, compared = best.metrics["versions"][version], scored(best)
+    loss = compared["f1_relative_loss_pct"]
+    cited = (f"{provenance(best)}; SQuAD v{version} n={record['data']['n']}, {backend} F1 "
+             f"{compared['f1_delta_pts']:+.2f} pts vs fp32, answers agreeing "
+             f"{100 * compared['agreement']:.1f}%, checkpoint {record['checkpoint']}")
+    match = protocol_match(claim, record["checkpoint"], best.metrics["protocol"])
+    return Finding(loss, round(loss / 100, 5), None, match, best.finished_at, cited,
+                   best.git.sha)

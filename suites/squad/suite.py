@@ -19,7 +19,7 @@ from suites.accuracy.options import BUDGET_OPTIONS, budget_overrides
 from suites.base import Mode, Progress, Suite, SuiteOutput
 from suites.data.squad import TRAIN_FLAGS, VERSIONS
 from suites.options import Option, Values, absolute, positive_int
-from suites.squad.evidence import squad_score
+from suites.squad.evidence import squad_backend_loss, squad_score
 from suites.squad.processing import DOC_STRIDE, MAX_ANSWER_LENGTH, MAX_LENGTH, N_BEST, Windowing
 from suites.squad.record import SquadMetrics
 
@@ -124,9 +124,10 @@ def _reader(meta: ModelMeta, config: SquadConfig, version: str, w: Windowing,
 def _evaluate(meta: ModelMeta, config: SquadConfig, version: str, progress: Progress
               ) -> tuple[dict[str, Any], Any]:
     from suites.data.squad import load_squad
-    from suites.squad.answering import answer_all
+    from suites.squad.answering import answer_all, eager_span_logits
+    from suites.squad.backends import rescore
     from suites.squad.metrics import squad_scores
-    from suites.squad.processing import check_tokenizer
+    from suites.squad.processing import accepts_token_types, check_tokenizer
 
     w = config.windowing()
     dev = load_squad(config.source(version), version).sample(config.n_questions(), config.seed)
@@ -137,14 +138,20 @@ def _evaluate(meta: ModelMeta, config: SquadConfig, version: str, progress: Prog
         raise ValueError(f"{meta.name}: windows of {w.max_length} tokens exceed the model's "
                          f"{positions} positions; pass --max-length {positions} or less")
     progress(f"{meta.name}: SQuAD v{version}, {len(dev)} questions")
-    predictions, latency = answer_all(model, tokenizer, list(dev.examples), w, progress)
-    scores = squad_scores([e.answers for e in dev.examples], [p.text for p in predictions],
+    examples, token_types = list(dev.examples), accepts_token_types(model)
+    predictions, latency = answer_all(eager_span_logits(model), tokenizer, examples, w,
+                                      token_types, progress)
+    scores = squad_scores([e.answers for e in examples], [p.text for p in predictions],
                           [p.null_odds for p in predictions], version=version,
                           n_resamples=config.n_bootstrap, seed=config.seed)
     record = {"status": "ok", "checkpoint": origin, "weights": weights.to_dict(),
               "data": dev.describe(), "scores": scores, "latency": latency,
-              "predictions": {e.id: p.text for e, p in zip(dev.examples, predictions,
+              "predictions": {e.id: p.text for e, p in zip(examples, predictions,
                                                            strict=True)}}
+    if config.compare_backends:
+        record["backends"] = rescore(model, tokenizer, examples, w, token_types, version,
+                                     (predictions, scores, latency), config.compare_backends,
+                                     config, progress)
     if training:
         record["training"] = training
     return record, weights
@@ -157,7 +164,8 @@ class SquadSuite(Suite):
     metrics_type = SquadMetrics
     options = (*OPTIONS, *BUDGET_OPTIONS)
     order = 55
-    evidence = {"squad": squad_score}  # noqa: RUF012 (read-only)
+    evidence = {"squad": squad_score,  # noqa: RUF012 (read-only)
+                "squad_backend_loss": squad_backend_loss}
     default_timeout_s = 4 * 3600.0
 
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:

@@ -107,6 +107,22 @@ def test_a_tiny_qa_model_of_each_family_answers_from_its_directory(family, tiny_
     assert SquadMetrics.from_dict(out.metrics).protocol == "proxy-slice"
 
 
+def test_the_same_questions_are_answered_again_through_other_backends(tiny_qa_dirs,
+                                                                      squad_files):
+    meta = ModelMeta.from_local_dir(tiny_qa_dirs["bert"])
+    config = SquadConfig(threads=1, versions=("2.0",), squad_v2=str(squad_files["dev", "2.0"]),
+                         questions=20, max_length=64, doc_stride=16, n_bootstrap=100,
+                         compare_backends=("pytorch-int8", "onnxruntime"))
+    record = SquadSuite().run(meta, config, lambda _: None).metrics["versions"]["2.0"]
+    int8 = record["backends"]["pytorch-int8"]
+    assert int8["details"]["quantized_linear_layers"] > 0 and 0 <= int8["agreement"] <= 1
+    best = record["scores"]["best_threshold"]["f1"]
+    assert int8["f1_delta_pts"] == pytest.approx(
+        int8["scores"]["best_threshold"]["f1"] - best, abs=1e-3)
+    assert int8["p50_ms_per_question"] > 0 and int8["speedup_p50"] > 0
+    assert "sequence classifiers" in record["backends"]["onnxruntime"]["skipped"]
+
+
 def test_windows_longer_than_the_model_say_what_to_pass(tiny_qa_dirs, squad_files):
     meta = ModelMeta.from_local_dir(tiny_qa_dirs["bert"])
     config = SquadConfig(threads=1, versions=("1.1",), squad_v1=str(squad_files["dev", "1.1"]),
@@ -152,6 +168,12 @@ def test_paper_and_card_claims_are_judged_from_squad_results():
     assert assess(card, [full])[1] == "not_reproduced"  # 79.6 with CI far below 95
     assert assess(claims["card-mobilebert-squad-v2-25mb-fp32"], [])[1] == "not_reproduced"
     assert assess(claims["card-mobilebert-squad-v2-25mb-int8"], [])[1] == "reproduced"
+    loss = claims["card-mobilebert-squad-v2-int8-under-5pct-loss"]
+    assert assess(loss, [full])[1] == "inconclusive"  # no int8 run among the results
+    full.metrics["versions"]["2.0"]["backends"] = {"pytorch-int8": {
+        "f1_relative_loss_pct": 2.5, "f1_delta_pts": -2.0, "agreement": 0.93}}
+    finding, status, _ = assess(loss, [full])
+    assert (finding.value, status) == (2.5, "reproduced") and "93.0%" in finding.provenance
     gpu = build_verdict(claims["card-mobilebert-squad-v2-3-4x-gpu-throughput"], [full])
     assert gpu["verdict"]["status"] == "inconclusive" and "no GPU" in \
         gpu["verdict"]["claim_citation"]["notes"]

@@ -178,3 +178,41 @@ def test_paper_and_card_claims_are_judged_from_squad_results():
     assert gpu["verdict"]["status"] == "inconclusive" and "no GPU" in \
         gpu["verdict"]["claim_citation"]["notes"]
     assert gpu["paper"]["arxiv_id"] is None and gpu["latest_version"]["id"].startswith("card:")
+
+
+def test_declared_checkpoint_and_hub_data_go_through_the_real_loading_code(
+        tmp_path, monkeypatch, tiny_qa_dirs, squad_files):
+    """The online path without a network: the declared checkpoint from a Hugging Face cache
+    laid out as huggingface_hub writes it, the dev set through datasets.load_dataset."""
+    import datasets
+    import huggingface_hub.constants
+
+    from suites.data.squad import HUB_IDS, load_squad
+
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "cache" / "models--org--tiny-qa-squad"
+    (repo / "snapshots" / commit).mkdir(parents=True)
+    for item in tiny_qa_dirs["bert"].iterdir():
+        (repo / "snapshots" / commit / item.name).write_bytes(item.read_bytes())
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "cache"))
+
+    examples = load_squad(str(squad_files["dev", "1.1"]), "1.1").examples
+    rows = [{"id": e.id, "title": e.title, "context": e.context, "question": e.question,
+             "answers": {"text": list(e.answers), "answer_start": list(e.answer_starts)}}
+            for e in examples]
+    asked = []
+    monkeypatch.setattr("models_registry.weights.hub_reachable", lambda *a, **k: True)
+    monkeypatch.setattr(datasets, "load_dataset", lambda name, split: asked.append(
+        (name, split)) or datasets.Dataset.from_list(rows))
+
+    meta = ModelMeta(name="tiny-declared", hub_id="org/tiny-base", family="bert",
+                     config=TINY_CONFIGS["bert"], squad_checkpoints={"1.1": "org/tiny-qa-squad"})
+    config = SquadConfig(threads=1, versions=("1.1",), questions=10, max_length=64,
+                         doc_stride=16, n_bootstrap=100)
+    record = SquadSuite().run(meta, config, lambda _: None).metrics["versions"]["1.1"]
+    assert asked == [(HUB_IDS["1.1"], "validation")]
+    assert record["checkpoint"] == "hub:org/tiny-qa-squad"
+    assert (record["weights"]["source"], record["weights"]["revision"]) == ("hf-cache", commit)
+    assert record["data"]["source"] == "hub:rajpurkar/squad/validation"

@@ -61,7 +61,7 @@ class Evidence:
 
     ``mnli``: model's accuracy on ``split`` from the mnli-proxy suite (score as a fraction,
     reported value in percent). ``squad``: EM or F1 (``metric``) on SQuAD version ``split``.
-    ``squad_backend_loss``: the relative F1 loss (percent) of backend ``reference`` against
+    ``squad_backend_loss``: the relative F1 loss (percent) of ``backend`` against
     fp32 on SQuAD version ``split``.
     ``param_ratio``: declared parameter counts, ``reference`` / ``model``.
     ``artifact_mb``: the weights' size at precision ``split`` from the declared parameter
@@ -71,9 +71,10 @@ class Evidence:
     kind: str  # a suite's declared evidence kind, or a registry-only one (bench.report)
     model: str | None  # None: no public checkpoint matches the claimed model
     split: str | None = None  # the MNLI split, the SQuAD version, the artefact precision
-    reference: str | None = None  # the reference model (a backend for backend losses)
+    reference: str | None = None
     point: tuple[int, int] | None = None
     metric: str | None = None  # which score of the split ("exact" / "f1" for SQuAD)
+    backend: str | None = None  # the inference backend compared with fp32 eager
     # Why the suite cannot measure this claim at all (no GPU, …): always inconclusive.
     not_measured: str | None = None
 

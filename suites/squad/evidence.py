@@ -37,10 +37,10 @@ def squad_score(claim: Claim, results: list[JobResult]) -> Finding | None:
 
 
 def squad_backend_loss(claim: Claim, results: list[JobResult]) -> Finding | None:
-    """The relative F1 loss (percent of fp32's F1) of backend ``claim.evidence.reference`` on
+    """The relative F1 loss (percent of fp32's F1) of backend ``claim.evidence.backend`` on
     SQuAD version ``split``, from the largest evaluation that ran it (then the newest). No CI:
     the loss is a ratio of two scores on the same questions."""
-    version, backend = claim.evidence.split, claim.evidence.reference
+    version, backend = claim.evidence.split, claim.evidence.backend
 
     def scored(r: JobResult) -> dict | None:
         record = r.metrics["versions"].get(version, {})

@@ -41,7 +41,14 @@ def test_claims_cite_registered_models_and_the_required_rows():
     assert values[("2004.02984", "BERT-base", "MNLI-mm")] == 83.4
     assert values[("1910.01108", "DistilBERT", "MNLI")] == 82.2
     assert values[("1909.10351", "TinyBERT4", "MNLI-mm")] == 81.8
+    assert values[("2004.02984", "MobileBERT", "SQuAD v2.0 F1")] == 79.2  # the abstract's
+    assert values[("2004.02984", "BERT_BASE", "SQuAD v1.1 F1")] == 88.5  # 90.0 - 1.5
+    assert values[("1910.01108", "DistilBERT (D)", "SQuAD v1.1 EM")] == 79.1
     for claim in claims.values():
         for name in (claim.evidence.model, claim.evidence.reference):
             if name:
                 get_model(name)  # raises for an unknown model
+        if claim.evidence.backend:
+            from suites.backends import get_backend
+
+            get_backend(claim.evidence.backend)  # raises for an unknown backend

@@ -85,7 +85,7 @@ CLAIMS = [
            "questions (bench run --suites squad --backends pytorch-int8). Inconclusive until "
            "that runs with the real checkpoint.", Tolerance("at_most", 1.0),
            Evidence("squad_backend_loss", "mobilebert", split="2.0", metric="f1",
-                    reference="pytorch-int8"), "dev"),
+                    backend="pytorch-int8"), "dev"),
     _claim("3-4x-gpu-throughput", "GPU throughput ratio", 3.0,
            "throughput ratio (MobileBERT / BERT-base), lower end of 3-4x",
            "Combined with dynamic padding, achieves 3-4x higher throughput than BERT-base on "

@@ -138,7 +138,7 @@ def news_metrics(n: int, accuracy: float, *, fingerprint: str = "f" * 64, seed: 
     test = classification_metrics(truth, probs, ("real", "fake"), positive="fake",
                                   n_bootstrap=200)
     test.update(data={"fingerprint": fingerprint}, predictions=predicted.tolist(),
-                labels=truth.tolist())
+                labels=truth.tolist(), positive_scores=probs[:, 1].round(6).tolist())
     return {"test": test, "data": {"train": {"rows": train_rows}}, "budget": {},
             "training": {}}
 

@@ -33,6 +33,7 @@ from bench.report.significance import (
     ALPHA,
     between_run_noise,
     compare_accuracy,
+    compare_detection,
     compare_samples,
     within_run_noise,
 )
@@ -101,24 +102,19 @@ class Delta:
 
 
 HIGHER_IS_BETTER = {"accuracy", "detection"}
-# Detection metrics of a scored set (suites.accuracy.metrics.detection_metrics), in points.
-DETECTION = {"roc_auc": "ROC-AUC ×100", "pr_auc": "PR-AUC ×100", "mcc": "MCC ×100",
-             "balanced_accuracy": "bal. acc %"}
+DETECTION_UNITS = {"roc_auc": "ROC-AUC ×100", "pr_auc": "PR-AUC ×100", "mcc": "MCC ×100",
+                   "balanced_accuracy": "bal. acc %"}
 
 
 def _detection_deltas(model: str, label: str, ma: dict[str, Any], mb: dict[str, Any]
                       ) -> list[Delta]:
-    """Threshold-free and imbalance-aware scores beside accuracy. Shown, not tested: the
-    results keep each row's predicted class but not its probability, which a paired AUC
-    test (DeLong, or a bootstrap over rows) needs, so these never fire the gate."""
+    """Threshold-free and imbalance-aware scores beside accuracy, tested by a bootstrap over
+    rows where the results keep them (``significance.compare_detection``), else shown only."""
     out = []
-    for key, unit in DETECTION.items():
-        if ma.get(key) is None or mb.get(key) is None:
-            continue
-        a, b = 100 * ma[key], 100 * mb[key]
-        out.append(Delta("detection", model, "-", label, unit, a, b, b - a, None, None,
-                         "difference only: per-row probabilities are not stored", False,
-                         tested=False))
+    for key, (a, b, ci, method) in compare_detection(ma, mb).items():
+        significant = ci is not None and (ci[0] > 0 or ci[1] < 0)
+        out.append(Delta("detection", model, "-", label, DETECTION_UNITS[key], a, b, b - a,
+                         ci, None, method, significant, tested=ci is not None))
     return out
 
 
@@ -268,17 +264,20 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
 
 
 def parse_fail_on(items: list[str]) -> dict[str, float]:
-    """``latency=10%`` ``memory=5%`` ``accuracy=1pt`` → thresholds per metric."""
+    """``latency=10%`` ``memory=5%`` ``accuracy=1pt`` ``detection=2pt`` → thresholds."""
     thresholds = {}
     for item in items:
-        match = re.fullmatch(r"(latency|memory|accuracy)=(\d+(?:\.\d+)?)\s*(%|pts?)?", item)
+        match = re.fullmatch(r"(latency|memory|accuracy|detection)=(\d+(?:\.\d+)?)\s*(%|pts?)?",
+                             item)
         if not match:
-            raise CompareError(f"--fail-on {item!r}: expected latency=PCT%, memory=PCT% or "
-                               "accuracy=POINTSpt, e.g. --fail-on latency=10% accuracy=1pt")
+            raise CompareError(f"--fail-on {item!r}: expected latency=PCT%, memory=PCT%, "
+                               "accuracy=POINTSpt or detection=POINTSpt, e.g. --fail-on "
+                               "latency=10% accuracy=1pt")
         metric, value, unit = match.groups()
-        if unit and (unit == "%") != (metric != "accuracy"):
+        points = metric in HIGHER_IS_BETTER
+        if unit and (unit == "%") == points:
             raise CompareError(f"--fail-on {item!r}: {metric} thresholds are in "
-                               f"{'percentage points (pt)' if metric == 'accuracy' else '%'}")
+                               f"{'percentage points (pt)' if points else '%'}")
         thresholds[metric] = float(value)
     return thresholds
 
@@ -298,10 +297,10 @@ def render(comparison: Comparison, thresholds: dict[str, float]) -> str:
         out += ["", pd.DataFrame([d.row() for d in comparison.deltas]).to_markdown(index=False)]
     failing = comparison.regressions(thresholds)
     if thresholds:
-        rule = ", ".join(f"{k} > {v:g}{' pts' if k == 'accuracy' else '%'}"
+        rule = ", ".join(f"{k} > {v:g}{' pts' if k in HIGHER_IS_BETTER else '%'}"
                          for k, v in sorted(thresholds.items()))
         out += ["", f"gate ({rule}): "
                 + (f"FAIL — {len(failing)} significant regression(s)" if failing else "pass")]
         out += [f"  - {d.metric} {d.model}/{d.backend} {d.where}: {d.change:+.2f}"
-                f"{' pts' if d.metric == 'accuracy' else '%'}" for d in failing]
+                f"{' pts' if d.metric in HIGHER_IS_BETTER else '%'}" for d in failing]
     return "\n".join(out)

@@ -2,11 +2,13 @@
 
 Latency: Mann–Whitney U and a bootstrap CI of the ratio of medians, above the noise floor
 (round-to-round within runs, run-to-run across baseline runs). Accuracy: paired bootstrap
-and exact McNemar on the same rows, else a normal-approximation CI.
+and exact McNemar on the same rows, else a normal-approximation CI. Detection metrics
+(ROC-AUC, PR-AUC, MCC, balanced accuracy): a bootstrap over rows, paired on the same rows.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -73,3 +75,68 @@ def within_run_noise(baseline: list[dict[str, Any]], point: dict[str, Any]) -> f
     if mine is None or not theirs:
         return None
     return float(np.hypot(np.median(theirs), mine))
+
+
+# --- detection metrics of one scored set ------------------------------------------------------
+N_DETECTION_BOOTSTRAP = 500  # each resample re-runs scikit-learn's four scores on both sides
+DETECTION_KEYS = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy")
+
+
+def _rows(m: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(is_positive, positive score or NaN, labels, predictions) per row, when stored."""
+    if "predictions" not in m or "labels" not in m or not m.get("positive_class"):
+        return None
+    positive = m["confusion_matrix"]["labels"].index(m["positive_class"])
+    labels, predictions = np.asarray(m["labels"]), np.asarray(m["predictions"])
+    scores = np.asarray(m.get("positive_scores") or [np.nan] * len(labels), dtype=float)
+    return labels == positive, scores, labels, predictions
+
+
+def _detection(rows: tuple, index: np.ndarray) -> np.ndarray:
+    from suites.accuracy.metrics import detection_metrics
+
+    is_positive, scores, labels, predictions = (x[index] for x in rows)
+    if np.isnan(scores).any():  # no stored probabilities: the AUCs cannot be recomputed
+        scores = None
+    found = detection_metrics(is_positive, scores if scores is not None else
+                              predictions.astype(float), labels, predictions)
+    values = [found[k] for k in DETECTION_KEYS]
+    if scores is None:
+        values[0] = values[1] = None
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def compare_detection(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEED
+                      ) -> dict[str, tuple[float, float, tuple[float, float] | None, str]]:
+    """Per detection metric present in both: (A, B, 95% CI of B − A in points or None,
+    method). Paired over rows when both scored the same rows (same data fingerprint and
+    labels): a bootstrap that resamples the same rows on both sides; else each side resampled
+    on its own rows. The AUCs need each row's positive-class probability
+    (``positive_scores``); results without them get the difference only."""
+    keys = [k for k in DETECTION_KEYS if ma.get(k) is not None and mb.get(k) is not None]
+    ra, rb = _rows(ma), _rows(mb)
+    out: dict[str, tuple[float, float, tuple[float, float] | None, str]] = {}
+    if not keys:
+        return out
+    if ra is None or rb is None:
+        return {k: (100 * ma[k], 100 * mb[k], None, "difference only: no per-row results")
+                for k in keys}
+    paired = (ma.get("data", {}).get("fingerprint") == mb.get("data", {}).get("fingerprint")
+              and np.array_equal(ra[2], rb[2]))
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(N_DETECTION_BOOTSTRAP):
+        ia = rng.integers(0, len(ra[2]), len(ra[2]))
+        ib = ia if paired else rng.integers(0, len(rb[2]), len(rb[2]))
+        diffs.append(100 * (_detection(rb, ib) - _detection(ra, ia)))
+    with warnings.catch_warnings():  # an AUC column without probabilities is all NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = np.nanpercentile(np.array(diffs), [2.5, 97.5], axis=0)
+    how = (f"{'paired' if paired else 'unpaired'} bootstrap over rows, "
+           f"{N_DETECTION_BOOTSTRAP} resamples")
+    for k in keys:
+        i = DETECTION_KEYS.index(k)
+        ci = None if np.isnan(low[i]) else (float(low[i]), float(high[i]))
+        out[k] = (100 * ma[k], 100 * mb[k], ci,
+                  how if ci else "difference only: no per-row probabilities stored")
+    return out

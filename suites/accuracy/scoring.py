@@ -12,7 +12,8 @@ from suites.data.dataset import LabelledTexts
 def score_split(
     split: LabelledTexts, probs: Any, config: AccuracyConfig, positive: str | None = None
 ) -> dict[str, Any]:
-    """Metrics plus the per-row predictions and labels that McNemar's test needs."""
+    """Metrics plus the per-row predictions and labels that McNemar's test needs (and, for
+    a detection task, each row's positive-class probability)."""
     import numpy as np
 
     from suites.accuracy.metrics import classification_metrics
@@ -24,6 +25,9 @@ def score_split(
     metrics["data"] = split.describe()
     metrics["predictions"] = [int(p) for p in probs.argmax(axis=1)]
     metrics["labels"] = [int(y) for y in split.labels]
+    if positive is not None:  # per-row scores: what a paired test of ROC-AUC / PR-AUC needs
+        column = split.label_names.index(positive)
+        metrics["positive_scores"] = [round(float(p), 6) for p in probs[:, column]]
     return metrics
 
 

@@ -116,24 +116,39 @@ def test_accuracy_on_different_rows_uses_an_unpaired_interval():
     assert not delta.significant  # 2 points on 400 rows is within the noise
 
 
-def test_detection_metrics_are_shown_beside_accuracy_but_never_gate():
-    a, b = news_metrics(400, 0.90, seed=1), news_metrics(400, 0.70, seed=1)
+def test_detection_metrics_are_tested_on_the_same_rows_and_can_gate():
+    a, b = news_metrics(600, 0.90, seed=1), news_metrics(600, 0.70, seed=1)
     comparison = compare_runs([make_result(suite="welfake", metrics=a)],
                               [make_result(suite="welfake", metrics=b)])
     rows = {d.unit: d for d in comparison.deltas if d.metric == "detection"}
     assert set(rows) == {"ROC-AUC ×100", "PR-AUC ×100", "MCC ×100", "bal. acc %"}
     roc = rows["ROC-AUC ×100"]
     assert roc.a == pytest.approx(100 * a["test"]["roc_auc"]) and roc.change < -10
-    assert roc.verdict == "not tested" and not roc.regression
-    assert comparison.regressions({"accuracy": 1.0, "detection": 0.0}) == [
-        d for d in comparison.deltas if d.metric == "accuracy"]
-    assert "| detection | tinybert |" in render(comparison, {})
+    assert roc.method.startswith("paired bootstrap") and roc.ci[1] < 0 < roc.ci[1] + 40
+    assert roc.regression and rows["MCC ×100"].regression
+    failing = comparison.regressions({"detection": 5.0})
+    assert {d.unit for d in failing} == set(rows)
+    assert "| detection | tinybert |" in render(comparison, {"detection": 5.0})
+    same = compare_runs([make_result(suite="welfake", metrics=a)],
+                        [make_result(suite="welfake", metrics=a)])
+    assert not any(d.regression for d in same.deltas)
+
+
+def test_detection_without_stored_probabilities_is_shown_untested():
+    a, b = news_metrics(400, 0.90, seed=1), news_metrics(400, 0.80, seed=1)
+    for m in (a, b):
+        del m["test"]["positive_scores"]  # results written before per-row scores were kept
+    comparison = compare_runs([make_result(suite="welfake", metrics=a)],
+                              [make_result(suite="welfake", metrics=b)])
+    rows = {d.unit: d for d in comparison.deltas if d.metric == "detection"}
+    assert rows["ROC-AUC ×100"].verdict == "not tested" and rows["ROC-AUC ×100"].ci is None
+    assert rows["MCC ×100"].ci is not None  # from predictions and labels, still tested
 
 
 def test_fail_on_syntax():
-    assert parse_fail_on(["latency=10%", "memory=5", "accuracy=1.5pt"]) == {
-        "latency": 10.0, "memory": 5.0, "accuracy": 1.5}
-    for bad in ("latency=10pt", "accuracy=1%", "speed=3", "latency=fast"):
+    assert parse_fail_on(["latency=10%", "memory=5", "accuracy=1.5pt", "detection=2pt"]) == {
+        "latency": 10.0, "memory": 5.0, "accuracy": 1.5, "detection": 2.0}
+    for bad in ("latency=10pt", "accuracy=1%", "detection=2%", "speed=3", "latency=fast"):
         with pytest.raises(CompareError, match="--fail-on"):
             parse_fail_on([bad])
 

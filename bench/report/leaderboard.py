@@ -32,7 +32,7 @@ from models_registry import REFERENCE_MODEL
 from suites import SUITES
 from suites.backends import REFERENCE as REFERENCE_BACKEND
 from suites.backends import backend_of
-from suites.latency.ratios import speed_ratio
+from suites.latency.ratios import speed_factors, speed_ratio
 from suites.records.atomic import atomic_write_text
 from suites.records.roles import LATENCY, MEMORY
 from suites.records.schema import JobResult
@@ -106,8 +106,13 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
         for b, q in SUMMARY_POINTS:
             ref = latency.get(REFERENCE_MODEL, {}).get((b, q))
             mine = latency.get(name, {}).get((b, q))
-            row.update(ci_columns(f"× vs {REFERENCE_MODEL} b{b}/s{q}",
-                                  speed_ratio(ref, mine) if ref and mine else None))
+            ratio = speed_ratio(ref, mine) if ref and mine else None
+            row.update(ci_columns(f"× vs {REFERENCE_MODEL} b{b}/s{q}", ratio))
+            # × = FLOP × (the speed-up at equal efficiency) · efficiency × (GFLOP/s ratio)
+            factors = speed_factors(ref, mine, ratio.value) if ratio else None
+            row[f"FLOP × b{b}/s{q}"] = round(factors.flop_ratio, 2) if factors else None
+            row[f"efficiency × b{b}/s{q}"] = (round(factors.efficiency_ratio, 2) if factors
+                                              else None)
         for column in BEST_COLUMNS:
             row[column] = best.get(name, {}).get(column)
             if column in CI_COLUMNS:
@@ -123,7 +128,9 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if not frame.empty:  # columns nobody filled are left out
         optional = (*BEST_COLUMNS, *(f"{c} {b}" for c in CI_COLUMNS for b in CI_BOUNDS),
-                    *ACCURACY_COLUMNS, DISTURBED_COLUMN)
+                    *ACCURACY_COLUMNS, DISTURBED_COLUMN,
+                    *(f"{f} × b{b}/s{q}" for f in ("FLOP", "efficiency")
+                      for b, q in SUMMARY_POINTS))
         frame = frame.drop(columns=[c for c in optional if frame[c].isna().all()])
     if not frame.empty and frame["params (M)"].notna().any():
         frame = frame.sort_values("params (M)", kind="stable")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from suites.backends import REFERENCE, backend_of
-from suites.latency.ratios import speed_ratio
+from suites.latency.ratios import speed_factors, speed_ratio
 from suites.records.roles import Finding, provenance
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
     if mine is None or ref is None:
         return None
     ratio = speed_ratio(ref, mine)
+    factors = speed_factors(ref, mine, ratio.value)
+    names = (claim.evidence.model, claim.evidence.reference)
     r_model = section[claim.evidence.model]
     how = (f"paired over {ratio.n} interleaved rounds" if ratio.paired
            else "timed apart, bootstrap CI")
@@ -53,7 +55,8 @@ def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
              f"attention {r_model.runtime.get('attn_implementation', 'n/a')}), "
              f"{r_model.config.get('threads')} threads, hardware "
              f"{r_model.hardware_fingerprint} ({r_model.environment.cpu_model}); "
-             f"{provenance(r_model)}")
+             + (f"{factors.explain(claim.reported_value, *names)}; " if factors else "")
+             + provenance(r_model))
     return Finding(ratio.value, round(ratio.value, 4), (ratio.low, ratio.high),
                    "proxy", max(r.finished_at for r in section.values()), cited,
                    r_model.git.sha)

@@ -94,3 +94,47 @@ def level_noise_pct(point: dict[str, Any]) -> float | None:
         return None
     mean, _, high = _t_interval(np.log(medians))
     return 100 * (math.exp(high - mean) - 1)
+
+
+@dataclass(frozen=True)
+class SpeedFactors:
+    """A speed ratio split into what the arithmetic allows and how well each side runs:
+    ``ratio = flop_ratio × efficiency_ratio``. ``flop_ratio`` (reference FLOPs / model
+    FLOPs) is the speed-up at equal efficiency; ``efficiency_ratio`` (the model's achieved
+    GFLOP/s over the reference's, on the same backend, threads and shape) is what the
+    runtime makes of it."""
+
+    ratio: float
+    flop_ratio: float
+    efficiency_ratio: float
+    gflops: tuple[float, float]  # achieved: reference, model
+
+    def explain(self, claimed: float, model: str, reference: str) -> str:
+        """Which factor falls short of ``claimed`` and by how much, in one sentence."""
+        needed = claimed / self.flop_ratio  # the efficiency ratio the claim would need
+        flops = (f"FLOPs allow {self.flop_ratio:.2f}× at equal efficiency "
+                 f"({100 * self.flop_ratio / claimed:.0f}% of the claimed {claimed:g}×)")
+        runs = (f"{model} runs at {self.gflops[1]:.1f} GFLOP/s vs {reference}'s "
+                f"{self.gflops[0]:.1f} (efficiency ×{self.efficiency_ratio:.2f}; the claim "
+                f"needs ×{needed:.2f})")
+        if self.ratio >= claimed:
+            verdict = "the measured ratio meets the claim"
+        elif self.flop_ratio < claimed and self.efficiency_ratio < 1:
+            verdict = "both fall short: the FLOP ratio and the efficiency"
+        elif self.flop_ratio < claimed:
+            verdict = "the FLOP ratio falls short even at a better efficiency"
+        else:
+            verdict = "the FLOPs allow the claim; the efficiency falls short"
+        return f"{flops}; {runs}: {verdict}"
+
+
+def speed_factors(reference: dict[str, Any], point: dict[str, Any], ratio: float
+                  ) -> SpeedFactors | None:
+    """The factors of ``ratio`` (reference time / this time) from two stored points' FLOP
+    counts; None when either point has none."""
+    if not reference.get("flops") or not point.get("flops"):
+        return None
+    flop_ratio = reference["flops"] / point["flops"]
+    achieved = (reference["flops"] / reference["p50_ms"] / 1e6,
+                point["flops"] / point["p50_ms"] / 1e6)
+    return SpeedFactors(ratio, flop_ratio, ratio / flop_ratio, achieved)

@@ -56,3 +56,23 @@ def test_level_noise_is_the_ci_half_width_of_the_rounds():
     half = t.ppf(0.975, 2) * logs.std(ddof=1) / np.sqrt(3)
     expected = 100 * (np.exp(half) - 1)  # about 20%: three rounds give a wide interval
     assert level_noise_pct(_point([[10.0], [11.0], [9.5]])) == pytest.approx(expected)
+
+
+def test_a_speed_ratio_splits_into_flop_and_efficiency_factors():
+    from suites.latency.ratios import speed_factors
+
+    reference = {"flops": 22.35e9, "p50_ms": 153.0}
+    model = {"flops": 5.39e9, "p50_ms": 52.6}
+    measured = 153.0 / 52.6
+    factors = speed_factors(reference, model, measured)
+    assert factors.flop_ratio == pytest.approx(22.35 / 5.39)
+    assert factors.flop_ratio * factors.efficiency_ratio == pytest.approx(measured)
+    # efficiency ratio = the model's achieved GFLOP/s over the reference's
+    assert factors.efficiency_ratio == pytest.approx(factors.gflops[1] / factors.gflops[0])
+    text = factors.explain(5.5, "mobilebert", "bert-base")
+    assert "FLOPs allow 4.15×" in text and "75% of the claimed 5.5×" in text
+    assert "needs ×1.33" in text and "both fall short" in text
+    assert "the FLOPs allow the claim" in speed_factors(
+        {"flops": 60.0, "p50_ms": 10.0}, {"flops": 10.0, "p50_ms": 4.0}, 2.5).explain(
+        5.5, "a", "b")
+    assert speed_factors({"p50_ms": 1.0}, model, 2.0) is None

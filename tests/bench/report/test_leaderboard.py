@@ -62,6 +62,20 @@ def test_summary_has_cost_columns_and_speedup_vs_bert_base():
     assert table.loc["tinybert", "GFLOPs s128"] == pytest.approx(1.25)
     assert table.loc["tinybert", "peak MiB b8/s512"] == 560
     assert list(table.index) == ["tinybert", "bert-base"]  # smallest first
+    assert "FLOP × b1/s128" not in table  # no FLOP counts in these points: no split
+
+
+def test_summary_splits_each_speedup_into_flop_and_efficiency_factors():
+    results = [_latency("bert-base", 200.0, 1600.0), _latency("tinybert", 20.0, 100.0)]
+    for r, gflops in zip(results, (22.35e9, 1.25e9), strict=True):
+        for point in r.metrics["points"]:
+            point["flops"] = gflops * point["batch_size"]
+    table = summary_table(results).set_index("model")
+    flop, eff = table.loc["tinybert", "FLOP × b1/s128"], table.loc["tinybert",
+                                                                   "efficiency × b1/s128"]
+    assert flop == pytest.approx(17.88, abs=0.01)
+    assert flop * eff == pytest.approx(table.loc["tinybert", "× vs bert-base b1/s128"],
+                                       rel=0.01)
 
 
 def test_different_hardware_never_shares_a_table():

@@ -82,3 +82,18 @@ def test_offline_size_claim_is_judged_from_the_registry():
     verdict = build_verdict(all_claims()["mobilebert-2004.02984-abstract-4.3x-smaller"], [])
     assert verdict["verdict"]["status"] == "reproduced"
     assert verdict["verdict"]["score"] == pytest.approx(109_483_778 / 24_582_914, abs=1e-4)
+
+
+def test_the_speed_verdict_explains_which_factor_falls_short():
+    from tests.factories import latency_point
+
+    results = []
+    for model, p50, flops in (("bert-base", 150.0, 22.35e9), ("mobilebert", 50.0, 5.39e9)):
+        point = {**latency_point(1, 128, p50), "flops": flops}
+        results.append(make_result(model=model, metrics={"points": [point], "skipped": []}))
+    claim = all_claims()["mobilebert-2004.02984-abstract-5.5x-faster"]
+    record = build_verdict(claim, results)
+    assert record["verdict"]["status"] == "not_reproduced"
+    notes = record["verdict"]["claim_citation"]["notes"]
+    assert "FLOPs allow 4.15× at equal efficiency (75% of the claimed 5.5×)" in notes
+    assert "efficiency ×0.72; the claim needs ×1.33" in notes and "both fall short" in notes

@@ -1,5 +1,5 @@
 """Was the machine quiet while we timed? Other processes' CPU use, hypervisor steal time and
-the CPU clock, read around every timed measurement.
+the CPU clock, read around every timed measurement (and, where RAPL exists, the energy used).
 
 The machine lock keeps other bench jobs away, but not a browser, a build or a noisy VM
 neighbour. A timing taken beside one is repeated; if it stays disturbed it is stored flagged
@@ -32,6 +32,7 @@ class MachineActivity:
     steal_cores: float  # time the hypervisor gave our vCPUs to someone else / wall time
     cpu_mhz_start: float | None
     cpu_mhz_end: float | None
+    energy_uj: dict[str, int] | None = None  # per RAPL zone (suites.latency.energy); None: none
 
     @property
     def disturbed(self) -> bool:
@@ -67,10 +68,14 @@ def watched(measure: Callable[[], T]) -> tuple[T, MachineActivity]:
     """Run ``measure`` once, reading the machine's CPU accounting before and after."""
     import psutil
 
+    from suites.latency import energy
+
     me = psutil.Process()
     mhz_start = _mhz()
     system, own, t0 = psutil.cpu_times(), _own_s(me), time.monotonic()
+    joules_start = energy.read()
     value = measure()
+    joules_end = energy.read()
     wall = time.monotonic() - t0
     system_end, own_end = psutil.cpu_times(), _own_s(me)
     other = max(0.0, (_busy_s(system_end) - _busy_s(system)) - (own_end - own))
@@ -80,6 +85,8 @@ def watched(measure: Callable[[], T]) -> tuple[T, MachineActivity]:
         other_cpu_cores=round(other / wall, 3) if wall > 0 else 0.0,
         steal_cores=round(steal / wall, 3) if wall > 0 else 0.0,
         cpu_mhz_start=mhz_start, cpu_mhz_end=_mhz(),
+        energy_uj=(energy.used_uj(joules_start, joules_end)
+                   if joules_start is not None and joules_end is not None else None),
     )
 
 

@@ -13,6 +13,7 @@ def point_record(point: Point, timing: PointTiming, group: str) -> dict[str, Any
     """A timed point as stored: the statistics over every timed call, the calls per round
     (``samples_ms`` in round order), the interleaving group, and the machine's record."""
     from suites.latency.disturbance import summarize
+    from suites.latency.energy import per_call
     from suites.latency.ratios import level_noise_pct
 
     stats = LatencyStats.from_samples(*point, timing.samples_s, len(timing.warmup_s))
@@ -20,8 +21,11 @@ def point_record(point: Point, timing: PointTiming, group: str) -> dict[str, Any
               "round_calls": [len(burst) for burst in timing.rounds_s], "group": group}
     noise = level_noise_pct(record)
     machine = summarize(timing.machine)
+    joules = per_call(timing.machine, sum(len(burst) for burst in timing.rounds_s))
+    if "joules_per_call" in joules:
+        joules["joules_per_sample"] = round(joules["joules_per_call"] / point[0], 6)
     return {**record, "noise_pct": None if noise is None else round(noise, 2),
-            "disturbed": machine["disturbed"], "machine": machine}
+            "disturbed": machine["disturbed"], "machine": machine, **joules}
 
 
 def control_record(twin: Entry, control: Entry, timings: dict[str, dict[Point, PointTiming]],

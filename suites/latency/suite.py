@@ -273,6 +273,11 @@ class LatencySuite(Suite):
                 if point.get("achieved_gflops") is not None:
                     row["GFLOP/s"] = point["achieved_gflops"]
                     row["% peak"] = point["pct_of_peak"]
+                if point.get("joules_per_call") is not None:
+                    row["J / call"] = point["joules_per_call"]
+                elif point.get("energy"):  # the full reason stays in the result
+                    row["J / call"] = ("n/a (no RAPL)" if "no RAPL" in point["energy"]
+                                       else "n/a")
                 if point.get("disturbed"):
                     row["disturbed"] = disturbed_note(point["machine"])
                 rows.append(row)

@@ -10,12 +10,15 @@ import pandas as pd
 
 from bench.report import select
 from bench.report.noise import ci_columns
+from models_registry import REFERENCE_MODEL
 from suites.backends import REFERENCE, backend_of
 from suites.latency.ratios import speed_ratio
 from suites.records.roles import LATENCY, PointMeasure
 from suites.records.schema import JobResult
 
 BACKEND_POINT = (8, 128)  # the issue's target point: batch 8, 128 tokens
+# Each model at its best backend against the reference model at its own best.
+BEST_EACH = f"best-each × vs {REFERENCE_MODEL}"
 
 
 def reference_points(results: list[JobResult], measure: PointMeasure
@@ -100,10 +103,12 @@ def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
     return pd.DataFrame(rows)
 
 
-def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POINT
-                  ) -> dict[str, dict[str, Any]]:
-    """Per model: the fastest backend that passed its gate, its speed-up and parity."""
-    out = {}
+def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POINT,
+                  reference_model: str = REFERENCE_MODEL) -> dict[str, dict[str, Any]]:
+    """Per model: the fastest backend that passed its gate, its speed-up over its own fp32
+    eager, and its speed-up over ``reference_model`` at that one's best backend (each model
+    at its best, beside the same-backend ``× vs`` columns)."""
+    out, best_points = {}, {}
     for model, by_backend in _latency_by_model(results).items():
         ranked = [(speed_ratio(ref, p), name, r) for name, r in by_backend.items()
                   if gate(r)[0] and (p := _point(r, *point))
@@ -119,6 +124,11 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
             "best agree %": 100.0 if agree is None else agree,
             "best max |Δlogit|": 0.0 if max_diff is None else max_diff,
         }
+        best_points[model] = _point(r, *point)
+    reference = best_points.get(reference_model)
+    for model, mine in best_points.items():
+        if reference is not None:
+            out[model].update(ci_columns(BEST_EACH, speed_ratio(reference, mine)))
     return out
 
 

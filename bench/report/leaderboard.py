@@ -16,6 +16,7 @@ from bench.report import select
 from bench.report.accuracy import accuracy_columns, error_analysis, mcnemar_table
 from bench.report.backends import (
     BACKEND_POINT,
+    BEST_EACH,
     accuracy_delta_table,
     backend_table,
     best_backends,
@@ -40,8 +41,10 @@ from suites.records.schema import JobResult
 SUMMARY_POINTS = ((1, 128), (8, 128))
 SUMMARY_MEMORY_POINT = (8, 512)
 ACCURACY_COLUMNS = ("in-domain acc %", "external acc %", "MNLI-m %", "MNLI-mm %")
-BEST_COLUMNS = ("best backend b8/s128", "best ×", "best agree %", "best max |Δlogit|")
-CI_COLUMNS = ("best ×",)  # besides the "× vs" columns, the ratios that carry a 95% CI
+BEST_COLUMNS = ("best backend b8/s128", "best ×", BEST_EACH, "best agree %",
+                "best max |Δlogit|")
+# besides the "× vs" columns, the ratios that carry a 95% CI
+CI_COLUMNS = ("best ×", BEST_EACH)
 
 
 def load_all(results_root: Path) -> list[JobResult]:

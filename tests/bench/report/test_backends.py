@@ -9,15 +9,17 @@ from bench.report.leaderboard import render
 from tests.factories import latency_point, make_result, news_metrics
 
 
-def _job(backend: str, p50: float, passed: bool | None, agreement: float = 1.0):
-    result = make_result(metrics={"points": [latency_point(8, 128, p50)], "skipped": [],
-                                  "backend": backend})
+def _job(backend: str, p50: float, passed: bool | None, agreement: float = 1.0,
+         model: str = "tinybert"):
+    result = make_result(model=model, metrics={"points": [latency_point(8, 128, p50)],
+                                               "skipped": [], "backend": backend})
     parity = None if passed is None else {
         "passed": passed, "agreement": agreement, "max_abs_logit_diff": 0.01,
         "reason": "within tolerance" if passed else "agreement 0.5 < 0.99"}
     result.metrics["parity"] = parity
-    return replace(result, job_id=f"tinybert__latency__{backend}__x",
-                   job_key=backend.ljust(64, "k"), config={**result.config, "backend": backend})
+    return replace(result, job_id=f"{model}__latency__{backend}__x",
+                   job_key=(model + backend).ljust(64, "k"),
+                   config={**result.config, "backend": backend})
 
 
 def test_failed_gate_is_shown_but_never_ranked():
@@ -63,3 +65,14 @@ def test_speed_up_is_a_ratio_within_one_run():
     assert best_backends(results)["tinybert"]["best ×"] == 2.5
     table = backend_table(results).set_index("backend")
     assert table.loc["pytorch-int8", "× vs pytorch-sdpa"] == 2.5
+
+
+def test_each_model_at_its_best_against_the_reference_at_its_best():
+    results = [_job("pytorch-sdpa", 100.0, None), _job("pytorch-int8", 40.0, True),
+               _job("pytorch-sdpa", 600.0, None, model="bert-base"),
+               _job("pytorch-int8", 200.0, True, model="bert-base")]
+    best = best_backends(results)
+    # same backend (fp32 eager) 600 / 100 = 6×; each at its best 200 / 40 = 5×
+    assert best["tinybert"]["best-each × vs bert-base"] == 5.0
+    assert best["bert-base"]["best-each × vs bert-base"] == 1.0
+    assert best_backends(results[:2])["tinybert"].get("best-each × vs bert-base") is None

@@ -27,7 +27,7 @@ from bench.report.figures import Plot
 from bench.report.markdown_tables import markdown_table
 from bench.report.noise import CI_BOUNDS, ci_columns, ratio_notes, with_ci
 from bench.report.plots import write_plots
-from bench.report.threads import threads_table
+from bench.report.threads import threads_note, threads_table
 from bench.run.environment import describe_hardware
 from bench.run.store import iter_results
 from models_registry import REFERENCE_MODEL
@@ -199,6 +199,7 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
             if not by_threads.empty:
                 out += ["### Threads (the same machine at each thread count; 1 thread is "
                         "the nearer proxy for one phone core)", "",
+                        threads_note(current, fingerprint), "",
                         markdown_table(by_threads), ""]
         figures = (plots or {}).get(key) or []
         if figures:

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
     """The reference's p50 over the model's at the claimed point, from this suite's
     ``results``: both models in one hardware section on one backend, fp32 eager preferred
-    (the papers' models ran in float), then the newest section; paired by round when both
-    were timed in one interleaved group."""
+    (the papers' models ran in float), then the fewest threads, then the newest section;
+    paired by round when both were timed in one interleaved group."""
     point = tuple(claim.evidence.point)
     # Both models on the same hardware, threads and backend; fp32 eager (the paper's models
     # ran in float) is preferred over a faster backend, then the newest section.
@@ -31,7 +31,9 @@ def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
               if claim.evidence.model in s and claim.evidence.reference in s]
     if not usable:
         return None
-    _, section = max(usable, key=lambda ks: (ks[0][2] == REFERENCE,
+    # fp32 eager first, then the fewest threads (one core is the nearer proxy for the
+    # phone the papers timed on), then the newest.
+    _, section = max(usable, key=lambda ks: (ks[0][2] == REFERENCE, -int(ks[0][1] or 0),
                                              max(r.finished_at for r in ks[1].values())))
 
     def at_point(r: JobResult) -> dict | None:
@@ -53,7 +55,7 @@ def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
              f"({how}), "
              f"backend {backend_of(r_model)} ({r_model.runtime.get('dtype', 'float32')}, "
              f"attention {r_model.runtime.get('attn_implementation', 'n/a')}), "
-             f"{r_model.config.get('threads')} threads, hardware "
+             f"{r_model.config.get('threads')} thread(s), hardware "
              f"{r_model.hardware_fingerprint} ({r_model.environment.cpu_model}); "
              + (f"{factors.explain(claim.reported_value, *names)}; " if factors else "")
              + provenance(r_model))

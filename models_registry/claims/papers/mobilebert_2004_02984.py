@@ -142,7 +142,8 @@ CLAIMS = [
         pdf_page=1,
         notes="Paper: 62 ms vs 342 ms on a Pixel 4 phone (TensorFlow Lite, 128 tokens). Judged "
         "here as a proxy: p50 latency at batch 1, 128 tokens, on this CPU with PyTorch, same "
-        "hardware section for both models; the ratio paired over the interleaved rounds both "
+        "hardware section for both models, the fewest threads timed (one x86 core is the "
+        "nearer proxy for one phone core); the ratio paired over the interleaved rounds both "
         "were timed in (95% t interval), or from bootstrapping both models' timed calls when "
         "they were timed apart.",
         tolerance=Tolerance("relative", 0.20),

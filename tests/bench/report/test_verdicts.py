@@ -7,7 +7,14 @@ import json
 import jsonschema
 import pytest
 
-from bench.report.verdicts import SCHEMA_PATH, Finding, build_verdict, judge, write_verdicts
+from bench.report.verdicts import (
+    SCHEMA_PATH,
+    Finding,
+    assess,
+    build_verdict,
+    judge,
+    write_verdicts,
+)
 from models_registry.claims import all_claims
 from tests.factories import make_result
 
@@ -97,3 +104,20 @@ def test_the_speed_verdict_explains_which_factor_falls_short():
     notes = record["verdict"]["claim_citation"]["notes"]
     assert "FLOPs allow 4.15× at equal efficiency (75% of the claimed 5.5×)" in notes
     assert "efficiency ×0.72; the claim needs ×1.33" in notes and "both fall short" in notes
+
+
+def test_the_speed_verdict_takes_the_fewest_threads_timed():
+    from dataclasses import replace
+
+    from tests.factories import latency_point
+
+    results = []
+    for threads, mine in ((2, 50.0), (1, 40.0)):
+        for model, p50 in (("bert-base", 150.0), ("mobilebert", mine)):
+            r = make_result(model=model, threads=threads,
+                            metrics={"points": [latency_point(1, 128, p50)], "skipped": []},
+                            finished_at=f"2026-11-2{threads}T09:00:00+00:00")
+            results.append(replace(r, job_id=f"{model}__t{threads}"))
+    finding, _, _ = assess(all_claims()["mobilebert-2004.02984-abstract-5.5x-faster"], results)
+    assert finding.value == pytest.approx(150.0 / 40.0, rel=0.01)
+    assert "1 thread(s)" in finding.provenance

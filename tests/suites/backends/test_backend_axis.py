@@ -62,6 +62,16 @@ def test_measured_peak_is_positive(monkeypatch):
     peaks = roofline.measure_peaks(1, min_time_s=0.01)
     assert peaks.gflops("fp32") > 0.1
     assert set(peaks.peaks) | set(peaks.unavailable) >= {"fp32", "bf16", "int8"}
+    fp32 = peaks.peaks["fp32"]
+    if fp32.by_library:  # ONNX Runtime installed: the peak is the better of the two GEMMs
+        assert fp32.gflops == max(fp32.by_library.values()) and len(fp32.by_library) == 2
+        assert fp32.method.startswith("best of: torch.mm")
+    roundtrip = roofline.MachinePeaks.from_dict(peaks.to_dict())
+    assert roundtrip.peaks["fp32"] == fp32
+    old = {**peaks.to_dict()}  # a file written before by_library existed still reads
+    old["peaks"] = {k: {f: v for f, v in p.items() if f != "by_library"}
+                    for k, p in old["peaks"].items()}
+    assert roofline.MachinePeaks.from_dict(old).gflops("fp32") == fp32.gflops
 
 
 def test_latency_job_gates_converts_and_times(tiny_bert_dir, tmp_path, monkeypatch):

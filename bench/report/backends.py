@@ -133,7 +133,9 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
 
 
 def machine_peak_line(results: list[JobResult]) -> str | None:
-    timed = select.measuring(sorted(results, key=lambda r: r.finished_at), LATENCY)
+    """The newest run's measured GEMM peaks (a later probe may measure more libraries)."""
+    timed = select.measuring(sorted(results, key=lambda r: r.finished_at, reverse=True),
+                             LATENCY)
     peaks = next((r.metrics["machine_peak"] for r in timed if r.metrics.get("machine_peak")),
                  None)
     if not peaks:

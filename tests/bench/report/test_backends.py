@@ -76,3 +76,15 @@ def test_each_model_at_its_best_against_the_reference_at_its_best():
     assert best["tinybert"]["best-each × vs bert-base"] == 5.0
     assert best["bert-base"]["best-each × vs bert-base"] == 1.0
     assert best_backends(results[:2])["tinybert"].get("best-each × vs bert-base") is None
+
+
+def test_the_peak_line_shows_the_newest_runs_measurement():
+    from bench.report.backends import machine_peak_line
+
+    def peaks(gflops: float) -> dict:
+        return {"threads": 2, "peaks": {"fp32": {"gflops": gflops}}}
+
+    old, new = _job("pytorch-sdpa", 100.0, None), _job("pytorch-sdpa", 90.0, None)
+    old.metrics["machine_peak"], new.metrics["machine_peak"] = peaks(202.0), peaks(442.0)
+    new = replace(new, finished_at="2026-11-23T20:00:00+00:00", job_id="newer")
+    assert "fp32 442 GFLOP/s" in machine_peak_line([new, old])

@@ -110,12 +110,12 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
     at its best, beside the same-backend ``× vs`` columns)."""
     out, best_points = {}, {}
     for model, by_backend in _latency_by_model(results).items():
-        ranked = [(speed_ratio(ref, p), name, r) for name, r in by_backend.items()
+        ranked = [(speed_ratio(ref, p), name, r, p) for name, r in by_backend.items()
                   if gate(r)[0] and (p := _point(r, *point))
                   and (ref := _reference_point(results, r, point))]
         if not ranked:
             continue
-        ratio, name, r = max(ranked, key=lambda t: t[0].value)
+        ratio, name, r, best_points[model] = max(ranked, key=lambda t: t[0].value)
         agree, max_diff = _parity_figures(r.metrics.get("parity"))
         out[model] = {  # the reference, when it wins, agrees with itself exactly
             f"best backend b{point[0]}/s{point[1]}": name,
@@ -124,7 +124,6 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
             "best agree %": 100.0 if agree is None else agree,
             "best max |Δlogit|": 0.0 if max_diff is None else max_diff,
         }
-        best_points[model] = _point(r, *point)
     reference = best_points.get(reference_model)
     for model, mine in best_points.items():
         if reference is not None:

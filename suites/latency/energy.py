@@ -25,6 +25,11 @@ class Zone:
     max_uj: int
     package: bool  # a top-level zone: what the headline figure sums
 
+    @property
+    def key(self) -> str:
+        """How a reading names the zone: its directory and its name."""
+        return f"{self.energy_file.parent.name} {self.name}"
+
 
 def zones(root: Path | None = None) -> tuple[tuple[Zone, ...], str | None]:
     """The readable RAPL zones under ``root`` (default ``POWERCAP``), or none and why; found
@@ -63,20 +68,19 @@ def read(root: Path | None = None) -> dict[str, int] | None:
     found, _ = zones(root)
     if not found:
         return None
-    return {f"{z.energy_file.parent.name} {z.name}": int(z.energy_file.read_text())
-            for z in found}
+    return {z.key: int(z.energy_file.read_text()) for z in found}
 
 
 def used_uj(before: dict[str, int], after: dict[str, int], root: Path | None = None
             ) -> dict[str, int]:
     """Microjoules each zone used between two readings, across one counter wrap."""
-    limits = {f"{z.energy_file.parent.name} {z.name}": z.max_uj for z in zones(root)[0]}
+    limits = {z.key: z.max_uj for z in zones(root)[0]}
     return {key: (after[key] - before[key]) % (limits[key] + 1) for key in before}
 
 
 def package_keys(root: Path | None = None) -> list[str]:
     """The zones the headline sums: the top-level (package) ones."""
-    return [f"{z.energy_file.parent.name} {z.name}" for z in zones(root)[0] if z.package]
+    return [z.key for z in zones(root)[0] if z.package]
 
 
 def per_call(records: list[dict], calls: int, root: Path | None = None) -> dict:

@@ -20,8 +20,7 @@ def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
     (the papers' models ran in float), then the fewest threads, then the newest section;
     paired by round when both were timed in one interleaved group."""
     point = tuple(claim.evidence.point)
-    # Both models on the same hardware, threads and backend; fp32 eager (the paper's models
-    # ran in float) is preferred over a faster backend, then the newest section.
+    # Both models on the same hardware, threads and backend.
     sections: dict[tuple, dict[str, JobResult]] = {}
     for r in sorted(results, key=lambda r: r.finished_at):
         if r.status == "ok":

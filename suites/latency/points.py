@@ -21,7 +21,7 @@ def point_record(point: Point, timing: PointTiming, group: str) -> dict[str, Any
               "round_calls": [len(burst) for burst in timing.rounds_s], "group": group}
     noise = level_noise_pct(record)
     machine = summarize(timing.machine)
-    joules = per_call(timing.machine, sum(len(burst) for burst in timing.rounds_s))
+    joules = per_call(timing.machine, len(timing.samples_s))
     if "joules_per_call" in joules:
         joules["joules_per_sample"] = round(joules["joules_per_call"] / point[0], 6)
     return {**record, "noise_pct": None if noise is None else round(noise, 2),

@@ -134,7 +134,9 @@ def speed_factors(reference: dict[str, Any], point: dict[str, Any], ratio: float
     counts; None when either point has none."""
     if not reference.get("flops") or not point.get("flops"):
         return None
+    from suites.latency.roofline import achieved_gflops
+
     flop_ratio = reference["flops"] / point["flops"]
-    achieved = (reference["flops"] / reference["p50_ms"] / 1e6,
-                point["flops"] / point["p50_ms"] / 1e6)
+    achieved = (achieved_gflops(reference["flops"], reference["p50_ms"]),
+                achieved_gflops(point["flops"], point["p50_ms"]))
     return SpeedFactors(ratio, flop_ratio, ratio / flop_ratio, achieved)

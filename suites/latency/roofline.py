@@ -180,8 +180,12 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
+def achieved_gflops(flops: float, p50_ms: float) -> float:
+    return flops / (p50_ms / 1e3) / 1e9
+
+
 def roofline_fields(flops: int, p50_ms: float, peak_gflops: float | None) -> dict[str, Any]:
-    achieved = flops / (p50_ms / 1e3) / 1e9
+    achieved = achieved_gflops(flops, p50_ms)
     return {
         "flops": flops,
         "achieved_gflops": round(achieved, 2),

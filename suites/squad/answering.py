@@ -18,6 +18,7 @@ import numpy as np
 from suites.data.squad import QAExample
 from suites.squad.processing import (
     Prediction,
+    Window,
     Windowing,
     batch_inputs,
     best_answer,
@@ -40,14 +41,20 @@ def eager_span_logits(model: Any) -> SpanLogits:
     return call
 
 
-def answer_all(span_logits: SpanLogits, tokenizer: Any, examples: list[QAExample],
-               w: Windowing, token_types: bool, progress: Callable[[str], None],
-               ) -> tuple[list[Prediction], dict[str, Any]]:
-    """Predictions in example order, and the per-question latency record."""
-    all_windows = windows(examples, tokenizer, w)
-    grouped: list[list] = [[] for _ in examples]
-    for window in all_windows:
+def question_windows(examples: list[QAExample], tokenizer: Any, w: Windowing
+                     ) -> list[list[Window]]:
+    """Each question's windows, tokenized once for every pass over the questions."""
+    grouped: list[list[Window]] = [[] for _ in examples]
+    for window in windows(examples, tokenizer, w):
         grouped[window.example].append(window)
+    return grouped
+
+
+def answer_all(span_logits: SpanLogits, tokenizer: Any, examples: list[QAExample],
+               grouped: list[list[Window]], w: Windowing, token_types: bool,
+               progress: Callable[[str], None]) -> tuple[list[Prediction], dict[str, Any]]:
+    """Predictions in example order (``grouped``: :func:`question_windows`), and the
+    per-question latency record."""
     for group in grouped[:WARMUP_QUESTIONS]:
         span_logits(batch_inputs(group, tokenizer, token_types))
     predictions, seconds = [], []
@@ -59,14 +66,14 @@ def answer_all(span_logits: SpanLogits, tokenizer: Any, examples: list[QAExample
         starts, ends = span_logits(inputs)
         seconds.append(time.perf_counter() - t0)
         predictions.append(best_answer(example, group, list(starts), list(ends), w))
-    lengths = [len(x.input_ids) for x in all_windows]
+    lengths = [len(x.input_ids) for group in grouped for x in group]
     ms = np.array(seconds) * 1e3
     latency = {
         "p50_ms_per_question": round(float(statistics.median(ms)), 3),
         "p90_ms_per_question": round(float(np.percentile(ms, 90)), 3),
         "mean_ms_per_question": round(float(ms.mean()), 3),
         "questions": len(examples),
-        "windows_per_question": round(len(all_windows) / len(examples), 3),
+        "windows_per_question": round(len(lengths) / len(examples), 3),
         "mean_tokens_per_window": round(float(np.mean(lengths)), 1),
         "max_tokens_per_window": int(max(lengths)),
         "how": "one forward pass per question over all its windows, batch = its windows, "

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from suites.squad.answering import answer_all
-from suites.squad.metrics import squad_scores
-from suites.squad.processing import Prediction, Windowing, batch_inputs, windows
+from suites.squad.metrics import headline, score_predictions
+from suites.squad.processing import Prediction, Window, Windowing, batch_inputs
 
 
 def _as_classifier(model: Any) -> Any:
@@ -42,13 +42,9 @@ def _as_classifier(model: Any) -> Any:
     return SpanLogits(model).eval()
 
 
-def headline(scores: dict[str, Any], version: str) -> dict[str, Any]:
-    """The figures claims are judged on: best no-answer threshold for v2.0, else threshold 0."""
-    return scores["best_threshold" if version == "2.0" else "threshold_0"]
-
-
-def rescore(model: Any, tokenizer: Any, examples: list, w: Windowing, token_types: bool,
-            version: str, reference: tuple[list[Prediction], dict[str, Any], dict[str, Any]],
+def rescore(model: Any, tokenizer: Any, examples: list, grouped: list[list[Window]],
+            w: Windowing, token_types: bool, version: str,
+            reference: tuple[list[Prediction], dict[str, Any], dict[str, Any]],
             backends: tuple[str, ...], config: Any, progress: Callable[[str], None],
             ) -> dict[str, Any]:
     from suites.backends import get_backend
@@ -68,20 +64,19 @@ def rescore(model: Any, tokenizer: Any, examples: list, w: Windowing, token_type
             continue
         progress(f"SQuAD v{version}: answering again through {name}")
         wrapped = _as_classifier(model)
-        example = batch_inputs(windows(examples[:1], tokenizer, w), tokenizer, token_types)
+        example = batch_inputs(grouped[0], tokenizer, token_types)
         prepared = backend.prepare(wrapped, example)
         try:
             def span_logits(inputs: dict[str, Any], prepared=prepared):
                 logits = prepared.logits(inputs)
                 return logits[..., 0], logits[..., 1]
 
-            predictions, latency = answer_all(span_logits, tokenizer, examples, w,
+            predictions, latency = answer_all(span_logits, tokenizer, examples, grouped, w,
                                               token_types, progress)
         finally:
             prepared.close()
-        scores = squad_scores(golds, [p.text for p in predictions],
-                              [p.null_odds for p in predictions], version=version,
-                              n_resamples=config.n_bootstrap, seed=config.seed)
+        scores = score_predictions(golds, predictions, version=version,
+                                   n_resamples=config.n_bootstrap, seed=config.seed)
         f1 = headline(scores, version)["f1"]
         same = [a.text == b.text and (a.null_odds > 0) == (b.null_odds > 0)
                 for a, b in zip(ref_predictions, predictions, strict=True)]

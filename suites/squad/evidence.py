@@ -6,10 +6,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from suites.records.roles import Finding, protocol_match, provenance
+from suites.squad.metrics import headline
 
 if TYPE_CHECKING:
     from models_registry.claims import Claim
     from suites.records.schema import JobResult
+
+
+def _largest(found: list[JobResult], version: str) -> JobResult:
+    """The evaluation of ``version`` on the most questions, then the newest."""
+    return max(found, key=lambda r: (r.metrics["versions"][version]["data"]["n"],
+                                     r.finished_at))
 
 
 def squad_score(claim: Claim, results: list[JobResult]) -> Finding | None:
@@ -21,10 +28,9 @@ def squad_score(claim: Claim, results: list[JobResult]) -> Finding | None:
              and r.metrics["versions"].get(version, {}).get("status") == "ok"]
     if not found:
         return None
-    best = max(found, key=lambda r: (r.metrics["versions"][version]["data"]["n"],
-                                     r.finished_at))
+    best = _largest(found, version)
     record = best.metrics["versions"][version]
-    block = record["scores"]["best_threshold" if version == "2.0" else "threshold_0"]
+    block = headline(record["scores"], version)
     ci = block["ci95"][metric]
     match = protocol_match(claim, record["checkpoint"], best.metrics["protocol"])
     data = record["data"]
@@ -51,8 +57,7 @@ def squad_backend_loss(claim: Claim, results: list[JobResult]) -> Finding | None
              and scored(r)]
     if not found:
         return None
-    best = max(found, key=lambda r: (r.metrics["versions"][version]["data"]["n"],
-                                     r.finished_at))
+    best = _largest(found, version)
     record, compared = best.metrics["versions"][version], scored(best)
     loss = compared["f1_relative_loss_pct"]
     cited = (f"{provenance(best)}; SQuAD v{version} n={record['data']['n']}, {backend} F1 "

@@ -148,3 +148,17 @@ def squad_scores(golds: Sequence[Sequence[str]], predictions: Sequence[str],
     }
     return out
 
+
+
+def headline(scores: dict[str, Any], version: str) -> dict[str, Any]:
+    """The figures claims and backend losses are judged on: the best no-answer threshold for
+    v2.0 (BERT's reference recipe tunes it on dev), threshold 0 for v1.1 (it has none)."""
+    return scores["best_threshold" if version == "2.0" else "threshold_0"]
+
+
+def score_predictions(golds: Sequence[Sequence[str]], predictions: Sequence[Any], *,
+                      version: str, n_resamples: int, seed: int) -> dict[str, Any]:
+    """:func:`squad_scores` of span predictions (``.text``, ``.null_odds``)."""
+    return squad_scores(golds, [p.text for p in predictions],
+                        [p.null_odds for p in predictions], version=version,
+                        n_resamples=n_resamples, seed=seed)

@@ -124,9 +124,9 @@ def _reader(meta: ModelMeta, config: SquadConfig, version: str, w: Windowing,
 def _evaluate(meta: ModelMeta, config: SquadConfig, version: str, progress: Progress
               ) -> tuple[dict[str, Any], Any]:
     from suites.data.squad import load_squad
-    from suites.squad.answering import answer_all, eager_span_logits
+    from suites.squad.answering import answer_all, eager_span_logits, question_windows
     from suites.squad.backends import rescore
-    from suites.squad.metrics import squad_scores
+    from suites.squad.metrics import score_predictions
     from suites.squad.processing import accepts_token_types, check_tokenizer
 
     w = config.windowing()
@@ -139,19 +139,19 @@ def _evaluate(meta: ModelMeta, config: SquadConfig, version: str, progress: Prog
                          f"{positions} positions; pass --max-length {positions} or less")
     progress(f"{meta.name}: SQuAD v{version}, {len(dev)} questions")
     examples, token_types = list(dev.examples), accepts_token_types(model)
-    predictions, latency = answer_all(eager_span_logits(model), tokenizer, examples, w,
-                                      token_types, progress)
-    scores = squad_scores([e.answers for e in examples], [p.text for p in predictions],
-                          [p.null_odds for p in predictions], version=version,
-                          n_resamples=config.n_bootstrap, seed=config.seed)
+    grouped = question_windows(examples, tokenizer, w)
+    predictions, latency = answer_all(eager_span_logits(model), tokenizer, examples, grouped,
+                                      w, token_types, progress)
+    scores = score_predictions([e.answers for e in examples], predictions, version=version,
+                               n_resamples=config.n_bootstrap, seed=config.seed)
     record = {"status": "ok", "checkpoint": origin, "weights": weights.to_dict(),
               "data": dev.describe(), "scores": scores, "latency": latency,
               "predictions": {e.id: p.text for e, p in zip(examples, predictions,
                                                            strict=True)}}
     if config.compare_backends:
-        record["backends"] = rescore(model, tokenizer, examples, w, token_types, version,
-                                     (predictions, scores, latency), config.compare_backends,
-                                     config, progress)
+        record["backends"] = rescore(model, tokenizer, examples, grouped, w, token_types,
+                                     version, (predictions, scores, latency),
+                                     config.compare_backends, config, progress)
     if training:
         record["training"] = training
     return record, weights

@@ -84,6 +84,9 @@ class Suite(ABC):
     frameworks: ClassVar[tuple[str, ...]] = ("transformers",)
     # Suites with an inference-backend axis get one job per backend (see suites.backends).
     backend_axis: ClassVar[bool] = False
+    # Calls only the shapes of its declared grid: static-shape backends (one compiled
+    # program per shape) run on such suites only.
+    fixed_shapes: ClassVar[bool] = False
     # Suites that hold timings against the machine's measured GEMM peak (roofline).
     needs_machine_peak: ClassVar[bool] = False
     # Suites whose numbers are timings: their jobs hold the machine lock exclusively, so no

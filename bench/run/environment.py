@@ -41,6 +41,26 @@ def _cpuinfo() -> dict[str, str]:
     return info
 
 
+def cpu_identity(cpu: dict[str, str] | None = None) -> str | None:
+    """The CPU's exact part and cache sizes. A VM's "model name" can be as vague as
+    "AMD EPYC" on hosts two generations apart (seen here: fp32 and int8 peaks 2x apart under
+    one name), so the fingerprint needs the family/model/stepping and the caches too."""
+    cpu = _cpuinfo() if cpu is None else cpu
+    keys = ("cpu family", "model", "stepping", "CPU implementer", "CPU part", "CPU variant")
+    part = " ".join(f"{k.split()[-1]} {cpu[k]}" for k in keys if k in cpu)
+    caches = []
+    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
+        try:
+            level = (index / "level").read_text().strip()
+            kind = (index / "type").read_text().strip()[0]  # Data / Instruction / Unified
+            size = (index / "size").read_text().strip()
+        except (OSError, IndexError):
+            continue
+        caches.append(f"L{level}{kind.lower() if level == '1' else ''} {size}")
+    text = "; ".join(x for x in (part, " ".join(caches)) if x)
+    return text or None
+
+
 def usable_cores() -> int:
     """Cores this process may run on (affinity-aware): the default thread count."""
     if hasattr(os, "sched_getaffinity"):
@@ -80,6 +100,7 @@ def capture_environment() -> dict:
         "usable_cores": usable_cores(),
         "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "isa_flags": sorted(f for f in ISA_FLAGS if f in flags),
+        "cpu_id": cpu_identity(cpu),
         "os": platform.platform(),
         "python": platform.python_version(),
         "packages": package_versions(),
@@ -89,11 +110,11 @@ def capture_environment() -> dict:
 
 
 def hardware_fingerprint(env: dict) -> str:
-    """Same CPU model, cores, RAM and ISA → same fingerprint; latencies compare only within one."""
-    key = "|".join(
-        str(env.get(k))
-        for k in ("cpu_model", "arch", "logical_cores", "physical_cores", "ram_gib", "isa_flags")
-    )
+    """Same CPU part, caches, cores, RAM and ISA → same fingerprint; latencies compare only
+    within one. (Results from before ``cpu_id`` keep the fingerprint they were stored with.)"""
+    keys = ("cpu_model", "arch", "logical_cores", "physical_cores", "ram_gib", "isa_flags",
+            "cpu_id")
+    key = "|".join(str(env.get(k)) for k in keys)
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 

@@ -110,7 +110,8 @@ def plan_jobs(
                 continue
             if not suite.backend_axis:  # accuracy suites re-score through the other backends
                 axis = [{"compare_backends": tuple(
-                    b for b in backends if b != REFERENCE and not get_backend(b).unavailable())}]
+                    b for b in backends if b != REFERENCE and not get_backend(b).unavailable()
+                    and not get_backend(b).static_shapes)}]
             elif meta.framework != "transformers":  # the baseline has one way to run
                 axis = [{}]
                 skip_others = [b for b in backends if b != REFERENCE]
@@ -123,6 +124,10 @@ def plan_jobs(
                     backend = get_backend(name)
                     if reason := backend.unavailable():
                         skip(f"{meta.name}/{suite.name}/{name}: {reason}")
+                        continue
+                    if backend.static_shapes and not suite.fixed_shapes:
+                        skip(f"{meta.name}/{suite.name}/{name}: compiles one program per "
+                             "input shape, and this suite calls shapes it cannot list ahead")
                         continue
                     axis.append({"backend": name,
                                  "attn_implementation": backend.attn_implementation})

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from suites.backends.base import Backend, Prepared
+from suites.backends.executorch import ExecuTorchXnnpack
+from suites.backends.folded import FoldedCompile, PytorchFolded
 from suites.backends.onnxruntime import OnnxRuntime, OnnxRuntimeInt8
+from suites.backends.openvino import OpenVino
 from suites.backends.pytorch import (
     PytorchBf16,
     PytorchDynamicInt8,
@@ -13,12 +16,14 @@ from suites.backends.pytorch import (
     PytorchSdpa,
     TorchCompile,
 )
+from suites.backends.torchao import TorchaoInt8
 
 REFERENCE = "pytorch-sdpa"  # fp32 eager: what every speed-up and parity figure is against
 BACKENDS: dict[str, Backend] = {
     b.name: b
     for b in (PytorchSdpa(), PytorchEagerAttention(), TorchCompile(), PytorchBf16(),
-              PytorchDynamicInt8(), OnnxRuntime(), OnnxRuntimeInt8())
+              PytorchDynamicInt8(), OnnxRuntime(), OnnxRuntimeInt8(), PytorchFolded(),
+              FoldedCompile(), OpenVino(), TorchaoInt8(), ExecuTorchXnnpack())
 }
 
 

@@ -10,7 +10,7 @@ import importlib.util
 import tempfile
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -59,22 +59,29 @@ class Backend(ABC):
     precision: ClassVar[Precision] = "fp32"
     # Attention implementation the PyTorch model is built with before conversion.
     attn_implementation: ClassVar[str] = "sdpa"
-    requires: ClassVar[tuple[str, ...]] = ()
+    requires: ClassVar[tuple[str, ...]] = ()  # importable packages (= their distributions)
+    install_extra: ClassVar[str] = "onnx"  # the pyproject extra that installs ``requires``
+    # Compiles one program per input shape: ``prepare`` is given the shapes to be timed, so
+    # that their compilation is paid (and recorded) there rather than inside a timing.
+    static_shapes: ClassVar[bool] = False
 
     def unavailable(self) -> str | None:
         """Why this backend cannot run on this machine, or None. Never imports torch."""
         missing = [p for p in self.requires if importlib.util.find_spec(p) is None]
         if missing:
             return (f"backend {self.name!r} needs {', '.join(missing)}: "
-                    f"pip install -c constraints.txt -e '.[onnx]'")
+                    f"pip install -c constraints.txt -e '.[{self.install_extra}]'")
         return None
 
-    def prepare(self, model: Any, example: Batch) -> Prepared:
-        """Convert (timed apart from inference: export, quantization, casts)."""
+    def prepare(self, model: Any, example: Batch,
+                shapes: Sequence[tuple[int, int]] = ()) -> Prepared:
+        """Convert (timed apart from inference: export, quantization, casts). ``shapes``:
+        the (batch, sequence) shapes that will be called, for static-shape backends."""
         model = self._with_attention(model)
         workdir = tempfile.TemporaryDirectory(prefix=f"backend-{self.name}-")
         started = time.perf_counter()
-        call, to_logits, details = self._convert(model, example, Path(workdir.name))
+        extra = {"shapes": list(shapes)} if self.static_shapes else {}
+        call, to_logits, details = self._convert(model, example, Path(workdir.name), **extra)
         prepared = Prepared(call, to_logits, time.perf_counter() - started, details, workdir)
         return prepared
 

@@ -76,7 +76,8 @@ class PytorchBf16(Backend):
 
 class PytorchDynamicInt8(Backend):
     name = "pytorch-int8"
-    description = "PyTorch dynamic int8 quantization of every nn.Linear (fbgemm/x86)"
+    description = ("PyTorch dynamic int8 quantization of every nn.Linear (fbgemm/x86) through "
+                   "the deprecated torch.ao API; torchao-int8 is its successor")
     precision = "int8"
 
     def _convert(self, model, example, workdir: Path):

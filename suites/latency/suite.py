@@ -89,6 +89,7 @@ class LatencySuite(Suite):
     evidence = {"latency_ratio": speed_ratio_claim}  # noqa: RUF012 (read-only)
     frameworks = ("transformers", "sklearn")
     backend_axis = True
+    fixed_shapes = True
     needs_quiet_machine = True
     needs_machine_peak = True
 
@@ -193,7 +194,7 @@ class LatencySuite(Suite):
         flops = {point: counted_flops(model, *point, seed=config.seed) for point in grid}
         example = synthetic_batch(*grid[0], model.config.vocab_size)
         progress(f"{meta.name} {backend.name}: convert")
-        prepared = backend.prepare(model, example)
+        prepared = backend.prepare(model, example, shapes=grid)
         peak = peaks.gflops(backend.precision)
         runtime = runtime_record(config, model)
         runtime.update(backend=backend.name, precision=backend.precision,

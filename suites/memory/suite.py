@@ -110,6 +110,7 @@ class MemorySuite(Suite):
     in_main_job = True
     measures = MEMORY
     backend_axis = True
+    fixed_shapes = True
 
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
         return sweep_overrides(values)

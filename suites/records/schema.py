@@ -14,7 +14,7 @@ from typing import Any, Literal
 # 1.1: optional shard, merged_from. 1.2: status "interrupted" (the run got SIGINT/SIGTERM).
 # 1.3: ``metrics`` is checked, on writing and on reading, against the record its suite
 # declares (``Suite.metrics_type``, suites/<suite>/record.py); 1.x files still read.
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 JobStatus = Literal["ok", "failed", "timeout", "interrupted"]
 
 
@@ -55,6 +55,7 @@ class EnvironmentRecord:
     python: str
     packages: dict[str, str | None]
     hardware_fingerprint: str
+    cpu_id: str | None = None  # 1.4: family/model/stepping and caches (see environment.py)
 
 
 @dataclass

@@ -16,14 +16,15 @@ from suites.backends.pytorch import (
     PytorchSdpa,
     TorchCompile,
 )
-from suites.backends.torchao import TorchaoInt8
+from suites.backends.torchao import TorchaoInt8, TorchaoInt8Mixed
 
 REFERENCE = "pytorch-sdpa"  # fp32 eager: what every speed-up and parity figure is against
 BACKENDS: dict[str, Backend] = {
     b.name: b
     for b in (PytorchSdpa(), PytorchEagerAttention(), TorchCompile(), PytorchBf16(),
               PytorchDynamicInt8(), OnnxRuntime(), OnnxRuntimeInt8(), PytorchFolded(),
-              FoldedCompile(), OpenVino(), TorchaoInt8(), ExecuTorchXnnpack())
+              FoldedCompile(), OpenVino(), TorchaoInt8(), TorchaoInt8Mixed(),
+              ExecuTorchXnnpack())
 }
 
 

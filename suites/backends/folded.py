@@ -227,6 +227,7 @@ class PytorchFolded(Backend):
 
 class FoldedCompile(PytorchFolded):
     name = "folded-compile"
+    compiles_per_shape = True
     description = ("the pytorch-folded rewrite, then torch.compile (inductor, freezing: "
                    "weights as constants, so constant folding and weight prepacking apply)")
 
@@ -234,7 +235,7 @@ class FoldedCompile(PytorchFolded):
         import torch
 
         rewritten, details = self._rewrite(model, example)
-        compiled = torch.compile(rewritten, options={"freezing": True})
+        compiled = torch.compile(rewritten, dynamic=False, options={"freezing": True})
         _torch_call(compiled)(example)  # compile on the example shape, inside prepare's time
-        details["compile"] = {"backend": "inductor", "freezing": True}
+        details["compile"] = {"backend": "inductor", "freezing": True, "dynamic": False}
         return _torch_call(compiled), _float_logits, details

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from suites.backends.base import Backend, Batch
-from suites.backends.pytorch import _float_logits, _torch_call
+from suites.backends.pytorch import _float_logits, _torch_call, compiled
 
 # aten ops that are GEMMs; everything else counted is "other" (element-wise, views, softmax)
 GEMM_OPS = ("addmm", "mm", "bmm", "baddbmm", "matmul", "linear",
@@ -229,13 +229,15 @@ class FoldedCompile(PytorchFolded):
     name = "folded-compile"
     compiles_per_shape = True
     description = ("the pytorch-folded rewrite, then torch.compile (inductor, freezing: "
-                   "weights as constants, so constant folding and weight prepacking apply)")
+                   "weights as constants, so constant folding and weight prepacking apply; "
+                   "C++ wrapper: no Python between kernels)")
 
     def _convert(self, model, example, workdir: Path):
-        import torch
 
         rewritten, details = self._rewrite(model, example)
-        compiled = torch.compile(rewritten, dynamic=False, options={"freezing": True})
-        _torch_call(compiled)(example)  # compile on the example shape, inside prepare's time
-        details["compile"] = {"backend": "inductor", "freezing": True, "dynamic": False}
-        return _torch_call(compiled), _float_logits, details
+        model_c = compiled(rewritten, dynamic=False,
+                           options={"freezing": True, "cpp_wrapper": True})
+        _torch_call(model_c)(example)  # compile on the example shape, inside prepare's time
+        details["compile"] = {"backend": "inductor", "freezing": True, "cpp_wrapper": True,
+                              "dynamic": False}
+        return _torch_call(model_c), _float_logits, details

@@ -20,6 +20,19 @@ def _torch_call(model: Any):
     return call
 
 
+def compiled(model: Any, **options: Any) -> Any:
+    """``torch.compile(model, **options)`` that never silently runs eager: dynamo's recompile
+    limit is per code object (``forward`` of a model class, shared by every model and backend
+    in one process) and is 8 by default, after which it falls back to eager without a word;
+    here it is raised to 64 and hitting it is an error."""
+    import torch
+
+    config = torch._dynamo.config
+    config.recompile_limit = max(config.recompile_limit, 64)
+    config.fail_on_recompile_limit_hit = True
+    return torch.compile(model, **options)
+
+
 def _float_logits(logits: Any):
     return logits.float().numpy()
 
@@ -44,14 +57,13 @@ class TorchCompile(Backend):
     description = "torch.compile (inductor, default mode), fp32; compile time is the first call"
 
     def _convert(self, model, example, workdir: Path):
-        import torch
 
         model.eval()
-        compiled = torch.compile(model)
+        model_c = compiled(model)
         # Compilation is lazy: the first call per shape compiles. Prepare pays it once on the
         # example shape so that its cost is recorded apart from inference.
-        _torch_call(compiled)(example)
-        return _torch_call(compiled), _float_logits, {"mode": "default", "backend": "inductor"}
+        _torch_call(model_c)(example)
+        return _torch_call(model_c), _float_logits, {"mode": "default", "backend": "inductor"}
 
 
 class PytorchBf16(Backend):

@@ -72,6 +72,22 @@ def test_folded_backends_pass_the_gate_on_mobilebert(tiny_model_dirs):
     assert report.passed and report.max_abs_logit_diff < 1e-4, report
 
 
+def test_folded_compile_is_exact_on_one_shape(tiny_model_dirs):
+    """The compiled rewrite (freezing, C++ wrapper) on one shape: the gate's several chunk
+    shapes would compile several graphs, minutes on two cores."""
+    import torch
+
+    from suites.inputs import synthetic_batch
+
+    model = _random_nonorm_mobilebert(tiny_model_dirs)
+    batch = synthetic_batch(2, 16, model.config.vocab_size, seed=2)
+    with torch.inference_mode():
+        reference = model(**batch).logits.numpy()
+    prepared = BACKENDS["folded-compile"].prepare(model, batch)
+    assert np.allclose(prepared.logits(batch), reference, atol=1e-5)
+    assert prepared.details["compile"]["cpp_wrapper"] is True
+
+
 def test_folded_backend_records_op_counts(tiny_model_dirs):
     from suites.inputs import synthetic_batch
 
@@ -125,3 +141,20 @@ def test_static_shape_backends_run_only_where_the_shapes_are_known():
         pytest.skip("executorch not installed")
     assert [j.suite for j in jobs] == ["latency"]
     assert any("padding/executorch-xnnpack" in m and "per input shape" in m for m in skipped)
+
+
+def test_torchao_mixed_keeps_the_first_block_and_the_head_in_fp32(tiny_model_dirs):
+    pytest.importorskip("torchao")
+    from transformers import AutoModelForSequenceClassification
+
+    from suites.inputs import synthetic_batch
+
+    for family, head in (("bert", "classifier"), ("distilbert", "pre_classifier")):
+        model = AutoModelForSequenceClassification.from_pretrained(tiny_model_dirs[family])
+        prepared = BACKENDS["torchao-int8-mixed"].prepare(model.eval(), synthetic_batch(2, 8, 128))
+        kept = prepared.details["fp32_linear_layers"]
+        assert head in kept and all("layer.1." not in name for name in kept)
+        assert any("layer.0." in name for name in kept)
+        assert prepared.details["quantized_linear_layers"] > 0
+    config = ModelMeta.from_local_dir(tiny_model_dirs["bert"]).build_config()
+    assert check_parity(BACKENDS["torchao-int8-mixed"], config, REFERENCE).passed

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal
 
 Precision = Literal["fp32", "bf16", "int8"]
 Batch = dict[str, Any]  # input_ids / attention_mask as int64 torch tensors
+INPUT_NAMES = ("input_ids", "attention_mask")  # what exported graphs take, in this order
 
 
 @dataclass

@@ -13,9 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from suites.backends.base import Backend, Batch
-
-INPUT_NAMES = ("input_ids", "attention_mask")
+from suites.backends.base import INPUT_NAMES, Backend, Batch
 
 
 def _logits_module(model: Any):

@@ -7,10 +7,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from suites.backends.base import Backend, Batch
+from suites.backends.base import INPUT_NAMES, Backend, Batch
 
 OPSET = 17
-INPUT_NAMES = ("input_ids", "attention_mask")
 
 
 def export_onnx(model: Any, example: Batch, path: Path) -> None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from suites.backends.base import Backend, Batch
-
-INPUT_NAMES = ("input_ids", "attention_mask")
+from suites.backends.base import INPUT_NAMES, Backend, Batch
 
 
 class OpenVino(Backend):

@@ -73,8 +73,8 @@ def test_folded_backends_pass_the_gate_on_mobilebert(tiny_model_dirs):
 
 
 def test_folded_compile_is_exact_on_one_shape(tiny_model_dirs):
-    """The compiled rewrite (freezing, C++ wrapper) on one shape: the gate's several chunk
-    shapes would compile several graphs, minutes on two cores."""
+    """The compiled rewrite (freezing) on one shape: the gate's several chunk shapes would
+    compile several graphs, minutes on two cores."""
     import torch
 
     from suites.inputs import synthetic_batch
@@ -85,7 +85,7 @@ def test_folded_compile_is_exact_on_one_shape(tiny_model_dirs):
         reference = model(**batch).logits.numpy()
     prepared = BACKENDS["folded-compile"].prepare(model, batch)
     assert np.allclose(prepared.logits(batch), reference, atol=1e-5)
-    assert prepared.details["compile"]["cpp_wrapper"] is True
+    assert prepared.details["compile"]["freezing"] is True
 
 
 def test_folded_backend_records_op_counts(tiny_model_dirs):

@@ -62,11 +62,12 @@ class Backend(ABC):
     attn_implementation: ClassVar[str] = "sdpa"
     requires: ClassVar[tuple[str, ...]] = ()  # importable packages (= their distributions)
     install_extra: ClassVar[str] = "onnx"  # the pyproject extra that installs ``requires``
-    # Compiles one program per input shape: ``prepare`` is given the shapes to be timed, so
-    # that their compilation is paid (and recorded) there rather than inside a timing.
+    # One program per input shape and no way to take others cheaply: runs only in suites
+    # whose shapes are known ahead (``Suite.fixed_shapes``).
     static_shapes: ClassVar[bool] = False
-    # Compiles on the first call of each shape (torch.compile with dynamic=False): prepare
-    # calls every listed shape once, so compilation lands in ``prepare_s``, not in warm-up.
+    # Compiles on the first call of each shape (torch.compile with dynamic=False, ExecuTorch
+    # lowering): prepare calls every shape it is given once, so compilation lands in
+    # ``prepare_s``, not in warm-up.
     compiles_per_shape: ClassVar[bool] = False
 
     def unavailable(self) -> str | None:
@@ -80,12 +81,12 @@ class Backend(ABC):
     def prepare(self, model: Any, example: Batch,
                 shapes: Sequence[tuple[int, int]] = ()) -> Prepared:
         """Convert (timed apart from inference: export, quantization, casts). ``shapes``:
-        the (batch, sequence) shapes that will be called, for static-shape backends."""
+        the (batch, sequence) shapes that will be called, compiled here where the backend
+        compiles per shape."""
         model = self._with_attention(model)
         workdir = tempfile.TemporaryDirectory(prefix=f"backend-{self.name}-")
         started = time.perf_counter()
-        extra = {"shapes": list(shapes)} if self.static_shapes else {}
-        call, to_logits, details = self._convert(model, example, Path(workdir.name), **extra)
+        call, to_logits, details = self._convert(model, example, Path(workdir.name))
         if self.compiles_per_shape:
             from suites.inputs import synthetic_batch
 

@@ -2,9 +2,9 @@
 x86 as a phone-class proxy (XNNPACK is the same library on both; the ISA is not).
 
 Each (batch, sequence) shape is exported and lowered once, statically, as apps ship it: a
-dynamic-shape program lowered here ran MobileBERT b1/s128 3x slower than a static one. The
-shapes of a sweep are lowered in ``prepare`` (its cost is recorded apart from inference);
-a shape met later (parity batches) is lowered on first use.
+dynamic-shape program lowered here ran MobileBERT b1/s128 3x slower than a static one. A
+shape is lowered on its first call; ``prepare`` lowers the example's and calls the sweep's
+shapes once (``compiles_per_shape``), so their lowering is recorded apart from inference.
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ class ExecuTorchXnnpack(Backend):
     requires = ("executorch",)
     install_extra = "executorch"
     static_shapes = True
+    compiles_per_shape = True
 
-    def _convert(self, model, example, workdir: Path, shapes: list[tuple[int, int]]):
+    def _convert(self, model, example, workdir: Path):
         from importlib import metadata
 
         import torch
@@ -81,8 +82,7 @@ class ExecuTorchXnnpack(Backend):
                 methods[shape] = (program, loaded, loaded.load_method("forward"))
             return methods[shape][2]
 
-        for shape in shapes or [tuple(example["input_ids"].shape)]:
-            method_for(_zeros_like_shape(example, shape))
+        method_for(example)  # as torch.compile backends compile theirs: inside prepare
 
         def call(batch: Batch) -> Any:
             return method_for(batch).execute([batch[n] for n in INPUT_NAMES])[0]
@@ -91,10 +91,3 @@ class ExecuTorchXnnpack(Backend):
                    "delegate": "XnnpackPartitioner", "threads": threads,
                    "lowering_s_by_shape": lowering_s, "program_bytes_by_shape": sizes}
         return call, lambda out: out.float().numpy(), details
-
-
-def _zeros_like_shape(example: Batch, shape: tuple[int, ...]) -> Batch:
-    """A batch of ``shape`` with the example's dtypes (lowering needs only shapes)."""
-    import torch
-
-    return {n: torch.ones(shape, dtype=example[n].dtype) for n in INPUT_NAMES}

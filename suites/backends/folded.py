@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from suites.backends.base import Backend, Batch
-from suites.backends.pytorch import _float_logits, _torch_call, compiled
+from suites.backends.pytorch import _float_logits, _torch_call, compiled_call
 
 # aten ops that are GEMMs; everything else counted is "other" (element-wise, views, softmax)
 GEMM_OPS = ("addmm", "mm", "bmm", "baddbmm", "matmul", "linear",
@@ -163,6 +163,8 @@ def fold_mobilebert(model: Any) -> dict[str, int]:
     import torch
 
     config = model.config
+    nonorms_before = sum(_is_nonorm(m) for m in model.modules())
+    linears_before = sum(isinstance(m, torch.nn.Linear) for m in model.modules())
     backbone = model.base_model
     embeddings = backbone.embeddings
     norm = embeddings.LayerNorm
@@ -173,13 +175,11 @@ def fold_mobilebert(model: Any) -> dict[str, int]:
         embeddings.position_embeddings.weight.mul_(w)
         embeddings.token_type_embeddings.weight.mul_(w)
     embeddings.LayerNorm = torch.nn.Identity()
-    before = sum(_is_nonorm(m) for m in model.modules())
-    gemms_before = sum(isinstance(m, torch.nn.Linear) for m in model.modules())
     layers = backbone.encoder.layer
     for i, layer in enumerate(layers):
         layers[i] = _fused_layer(layer, config)
-    return {"nonorm_folded": before + 1 - sum(_is_nonorm(m) for m in model.modules()),
-            "linear_layers_before": gemms_before,
+    return {"nonorm_folded": nonorms_before - sum(_is_nonorm(m) for m in model.modules()),
+            "linear_layers_before": linears_before,
             "linear_layers_after": sum(isinstance(m, torch.nn.Linear) for m in model.modules())}
 
 
@@ -210,13 +210,13 @@ class PytorchFolded(Backend):
 
     def _rewrite(self, model: Any, example: Batch) -> tuple[Any, dict[str, Any]]:
         model.eval()
-        details: dict[str, Any] = {"ops_before": op_counts(model, example)}
+        before = op_counts(model, example)
         reason = foldable(model)
-        if reason is None:
-            model = copy.deepcopy(model)
-            details["rewrite"] = fold_mobilebert(model)
-        else:
-            details["rewrite"] = {"skipped": reason}
+        if reason is not None:  # nothing rewritten: the same model, the same ops
+            return model, {"ops_before": before, "rewrite": {"skipped": reason},
+                           "ops_after_rewrite": before}
+        model = copy.deepcopy(model)
+        details = {"ops_before": before, "rewrite": fold_mobilebert(model)}
         details["ops_after_rewrite"] = op_counts(model, example)
         return model, details
 
@@ -233,11 +233,9 @@ class FoldedCompile(PytorchFolded):
                    "graph per shape")
 
     def _convert(self, model, example, workdir: Path):
-
         rewritten, details = self._rewrite(model, example)
         # No C++ wrapper: g++ compiled MobileBERT's wrapper for over 2 minutes per shape here
         # (run t2i8-b27e2f0 was stopped in it), for a model the rewrite did not speed up.
-        model_c = compiled(rewritten, dynamic=False, options={"freezing": True})
-        _torch_call(model_c)(example)  # compile on the example shape, inside prepare's time
+        call = compiled_call(rewritten, example, dynamic=False, options={"freezing": True})
         details["compile"] = {"backend": "inductor", "freezing": True, "dynamic": False}
-        return _torch_call(model_c), _float_logits, details
+        return call, _float_logits, details

@@ -20,17 +20,21 @@ def _torch_call(model: Any):
     return call
 
 
-def compiled(model: Any, **options: Any) -> Any:
-    """``torch.compile(model, **options)`` that never silently runs eager: dynamo's recompile
-    limit is per code object (``forward`` of a model class, shared by every model and backend
-    in one process) and is 8 by default, after which it falls back to eager without a word;
-    here it is raised to 64 and hitting it is an error."""
+def compiled_call(model: Any, example: Batch, **options: Any):
+    """The call of ``torch.compile(model, **options)``, compiled on ``example``'s shape (the
+    first call per shape compiles; paying it here records it in prepare's time, apart from
+    inference). It never silently runs eager: dynamo's recompile limit is per code object
+    (``forward`` of a model class, shared by every model and backend in one process) and is
+    8 by default, after which it falls back to eager without a word; here it is raised to 64
+    and hitting it is an error."""
     import torch
 
     config = torch._dynamo.config
     config.recompile_limit = max(config.recompile_limit, 64)
     config.fail_on_recompile_limit_hit = True
-    return torch.compile(model, **options)
+    call = _torch_call(torch.compile(model, **options))
+    call(example)
+    return call
 
 
 def _float_logits(logits: Any):
@@ -57,13 +61,9 @@ class TorchCompile(Backend):
     description = "torch.compile (inductor, default mode), fp32; compile time is the first call"
 
     def _convert(self, model, example, workdir: Path):
-
         model.eval()
-        model_c = compiled(model)
-        # Compilation is lazy: the first call per shape compiles. Prepare pays it once on the
-        # example shape so that its cost is recorded apart from inference.
-        _torch_call(model_c)(example)
-        return _torch_call(model_c), _float_logits, {"mode": "default", "backend": "inductor"}
+        call = compiled_call(model, example)
+        return call, _float_logits, {"mode": "default", "backend": "inductor"}
 
 
 class PytorchBf16(Backend):

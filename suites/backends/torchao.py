@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from suites.backends.base import Backend
-from suites.backends.pytorch import _float_logits, _torch_call, compiled
+from suites.backends.pytorch import _float_logits, compiled_call
 
 
 class TorchaoInt8(Backend):
@@ -47,8 +47,7 @@ class TorchaoInt8(Backend):
         quantize_(quantized, Int8DynamicActivationInt8WeightConfig(), filter_fn=chosen)
         # One specialised graph per shape: a graph recompiled as dynamic after the second
         # shape ran b8/s128 no faster than fp32 here (MobileBERT 251 vs 246 ms).
-        model_c = compiled(quantized, dynamic=False)
-        _torch_call(model_c)(example)  # compile on the example shape, inside prepare's time
+        call = compiled_call(quantized, example, dynamic=False)
         linears = [n for n, m in model.named_modules() if isinstance(m, torch.nn.Linear)]
         kept = [n for n in linears if self._kept(n)]
         details = {"torchao_version": torchao.__version__,
@@ -56,7 +55,7 @@ class TorchaoInt8(Backend):
                    "quantized_linear_layers": len(linears) - len(kept),
                    "fp32_linear_layers": kept,
                    "compile": "inductor, default mode, dynamic=False"}
-        return _torch_call(model_c), _float_logits, details
+        return call, _float_logits, details
 
 
 class TorchaoInt8Mixed(TorchaoInt8):

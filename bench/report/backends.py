@@ -57,6 +57,12 @@ def _parity_figures(parity: dict[str, Any] | None) -> tuple[float | None, float 
             float(f"{parity['max_abs_logit_diff']:.3g}"))
 
 
+def _real_agreement(parity: dict[str, Any] | None) -> float | None:
+    """Agreement % on the real fine-tuned model the gate also checked, where it did."""
+    real = (parity or {}).get("real_model") or {}
+    return round(100 * real["agreement"], 2) if real.get("checked") else None
+
+
 def _latency_by_model(results: list[JobResult]) -> dict[str, dict[str, JobResult]]:
     out: dict[str, dict[str, JobResult]] = {}
     for r in select.measuring(sorted(results, key=lambda r: r.finished_at), LATENCY):
@@ -98,6 +104,7 @@ def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
                 "convert s": r.metrics.get("prepare_s"),
                 "first call ms": p.get("first_call_ms"),
                 "agree %": agree, "max |Δlogit|": max_diff,
+                "real-model agree %": _real_agreement(r.metrics.get("parity")),
                 "parity gate": verdict,
             })
     return pd.DataFrame(rows)

@@ -18,6 +18,9 @@ from suites.base import Mode
 # A new torch or transformers changes the kernels measured: such results no longer count
 # (``JobSpec.key_packages`` adds the runtimes of the job's own backend).
 KEY_PACKAGES = ("torch", "transformers")
+# Where a run keeps what it makes once (fine-tuned models, splits): not what was measured,
+# so the same job in another results directory has the same key.
+UNKEYED = frozenset({"finetuned_dir", "splits_dir"})
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class JobSpec:
             {
                 "model": self.model.to_dict(),
                 "suite": self.suite,
-                "config": self.config,
+                "config": {k: v for k, v in self.config.items() if k not in UNKEYED},
                 "versions": {p: versions.get(p) for p in self.key_packages},
             },
             sort_keys=True,

@@ -116,6 +116,12 @@ def budget_overrides(values: Values, results_dir: Path) -> dict[str, Any]:
         "epochs": values.get("epochs"),
         "learning_rate": values.get("learning_rate"),
         "batch_size": values.get("train_batch_size"),
-        "finetuned_dir": absolute(Path(results_dir) / "finetuned"),
-        "splits_dir": absolute(Path(results_dir) / "splits"),
+        **made_once_dirs(results_dir),
     }
+
+
+def made_once_dirs(results_dir: Path) -> dict[str, str | None]:
+    """Where a run keeps fine-tuned models and standardized splits (the latency suite's
+    parity gate reads them too: a real model to hold int8 against)."""
+    return {"finetuned_dir": absolute(Path(results_dir) / "finetuned"),
+            "splits_dir": absolute(Path(results_dir) / "splits")}

@@ -8,7 +8,7 @@ from suites.backends.base import Backend, Prepared
 from suites.backends.executorch import ExecuTorchXnnpack
 from suites.backends.folded import FoldedCompile, PytorchFolded
 from suites.backends.onnxruntime import OnnxRuntime, OnnxRuntimeInt8
-from suites.backends.openvino import OpenVino
+from suites.backends.openvino import OpenVino, OpenVinoInt8
 from suites.backends.pytorch import (
     PytorchBf16,
     PytorchDynamicInt8,
@@ -23,7 +23,7 @@ BACKENDS: dict[str, Backend] = {
     b.name: b
     for b in (PytorchSdpa(), PytorchEagerAttention(), TorchCompile(), PytorchBf16(),
               PytorchDynamicInt8(), OnnxRuntime(), OnnxRuntimeInt8(), PytorchFolded(),
-              FoldedCompile(), OpenVino(), TorchaoInt8(), TorchaoInt8Mixed(),
+              FoldedCompile(), OpenVino(), OpenVinoInt8(), TorchaoInt8(), TorchaoInt8Mixed(),
               ExecuTorchXnnpack())
 }
 

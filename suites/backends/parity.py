@@ -169,6 +169,8 @@ class ParityReport:
     task_accuracy: float
     passed: bool
     reason: str
+    # The same backend on a real fine-tuned model (precision-changing backends only).
+    real_model: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -192,8 +194,11 @@ def compare_logits(reference: Any, candidate: Any, precision: str) -> dict[str, 
 
 
 def check_parity(backend: Backend, model_config: Any, reference_name: str,
-                 cache_dir: Path | None = None) -> ParityReport:
-    """Convert the trained parity model with ``backend`` and hold it against fp32 eager."""
+                 cache_dir: Path | None = None, finetuned_dir: str | None = None,
+                 splits_dir: str | None = None) -> ParityReport:
+    """Convert the trained parity model with ``backend`` and hold it against fp32 eager;
+    a backend that changes the precision also on a real fine-tuned model, where
+    ``finetuned_dir`` holds one (:mod:`suites.backends.real_parity`)."""
     import numpy as np
 
     model, record = trained_parity_model(model_config, cache_dir)
@@ -219,10 +224,19 @@ def check_parity(backend: Backend, model_config: Any, reference_name: str,
     if figures["max_abs_logit_diff"] > figures["tolerance"]:
         reasons.append(f"max |Δlogit| {figures['max_abs_logit_diff']:.3g} > "
                        f"{figures['tolerance']:.3g}")
+    real = None
+    if backend.precision != "fp32":
+        from suites.backends.real_parity import check_real_parity, find_real_model, not_checked
+
+        found = find_real_model(finetuned_dir, splits_dir, model_config.model_type)
+        real = (check_real_parity(backend, found, reference_name) if found
+                else not_checked(finetuned_dir))
+        if real["checked"] and not real["passed"]:
+            reasons.append(real["reason"])
     description = (f"trained {record['family']} parity model ({record['parameters']:,} params, "
                    f"held-out acc {record['heldout_accuracy']:.3f})")
     return ParityReport(
         backend=backend.name, reference=reference_name, model=description,
         task_accuracy=record["heldout_accuracy"], passed=not reasons,
-        reason="; ".join(reasons) or "within tolerance", **figures,
+        reason="; ".join(reasons) or "within tolerance", real_model=real, **figures,
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models_registry.meta import ModelMeta
+from suites.accuracy.options import made_once_dirs
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.evidence import speed_ratio_claim
 from suites.latency.points import control_record, disturbed_note, point_record
@@ -58,6 +59,9 @@ class LatencyConfig(SweepConfig):
     # construction) shows how far this run's rounds move a ratio by chance.
     aa_control: bool = True
     parity_gate: bool = True
+    # Where the gate looks for a real fine-tuned model (suites.backends.real_parity).
+    finetuned_dir: str | None = None
+    splits_dir: str | None = None
 
     def round_plan(self) -> RoundPlan:
         return RoundPlan(warmup=self.warmup, min_time_s=self.min_time_s,
@@ -94,7 +98,7 @@ class LatencySuite(Suite):
     needs_machine_peak = True
 
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
-        return sweep_overrides(values)
+        return {**sweep_overrides(values), **made_once_dirs(results_dir)}
 
     def preset(self, mode: Mode, threads: int) -> LatencyConfig:
         if mode == "full":
@@ -185,7 +189,9 @@ class LatencySuite(Suite):
         parity = None
         if config.parity_gate and backend.name != REFERENCE:
             progress(f"{meta.name} {backend.name}: parity gate")
-            parity = check_parity(backend, meta.build_config(), REFERENCE).to_dict()
+            parity = check_parity(backend, meta.build_config(), REFERENCE,
+                                  finetuned_dir=config.finetuned_dir,
+                                  splits_dir=config.splits_dir).to_dict()
 
         progress(f"{meta.name} {backend.name}: load")
         model, weights, meta = load_for_job(meta, config)

@@ -35,3 +35,21 @@ def test_every_result_records_the_backend_and_accuracy_runtimes():
                  "datasets", "accelerate", "matplotlib"):
         assert name in packages
     assert packages["onnxruntime"]  # installed by the test extras
+
+
+def test_where_a_run_keeps_its_models_is_not_part_of_the_key():
+    """The same job planned for two results directories: its config names each directory
+    (the gate reads a real model from there) and its key is the same."""
+    from pathlib import Path
+
+    def planned(results_dir: str):
+        from suites import get_suite
+
+        overrides = get_suite("latency").overrides({}, Path(results_dir))
+        (job,) = plan_jobs(["tinybert"], ["latency"], mode="quick", threads=2,
+                           overrides=overrides)
+        return job
+
+    a, b = planned("/tmp/results-a"), planned("/tmp/results-b")
+    assert a.config["finetuned_dir"] != b.config["finetuned_dir"]
+    assert a.key == b.key

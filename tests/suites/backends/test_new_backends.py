@@ -105,6 +105,24 @@ def test_openvino_passes_the_gate(tiny_bert_dir):
     assert report.passed and report.max_abs_logit_diff < 1e-4, report
 
 
+def test_openvino_int8_passes_the_gate_and_really_quantizes(tiny_bert_dir):
+    pytest.importorskip("openvino")
+    pytest.importorskip("nncf")
+    from transformers import AutoModelForSequenceClassification
+
+    from suites.inputs import synthetic_batch
+
+    config = ModelMeta.from_local_dir(tiny_bert_dir).build_config()
+    report = check_parity(BACKENDS["openvino-int8"], config, REFERENCE)
+    assert report.passed, report
+    assert report.max_abs_logit_diff > 1e-5  # int8 rounding really happened
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_bert_dir).eval()
+    prepared = BACKENDS["openvino-int8"].prepare(model, synthetic_batch(2, 16, 128))
+    assert prepared.details["config"]["DYNAMIC_QUANTIZATION_GROUP_SIZE"] == "32"
+    assert "INT8_SYM" in prepared.details["weights"]
+    prepared.close()
+
+
 def test_torchao_int8_passes_the_gate_and_really_quantizes(tiny_bert_dir):
     pytest.importorskip("torchao")
     config = ModelMeta.from_local_dir(tiny_bert_dir).build_config()

@@ -130,6 +130,8 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
             "best × low": round(ratio.low, 2), "best × high": round(ratio.high, 2),
             "best agree %": 100.0 if agree is None else agree,
             "best max |Δlogit|": 0.0 if max_diff is None else max_diff,
+            # small-model agreement above; on a real fine-tuned model where the gate had one
+            "best real-model agree %": _real_agreement(r.metrics.get("parity")),
         }
     reference = best_points.get(reference_model)
     for model, mine in best_points.items():

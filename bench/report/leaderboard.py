@@ -43,7 +43,7 @@ SUMMARY_POINTS = ((1, 128), (8, 128))
 SUMMARY_MEMORY_POINT = (8, 512)
 ACCURACY_COLUMNS = ("in-domain acc %", "external acc %", "MNLI-m %", "MNLI-mm %")
 BEST_COLUMNS = ("best backend b8/s128", "best ×", BEST_EACH, "best agree %",
-                "best max |Δlogit|")
+                "best max |Δlogit|", "best real-model agree %")
 # besides the "× vs" columns, the ratios that carry a 95% CI
 CI_COLUMNS = ("best ×", BEST_EACH)
 

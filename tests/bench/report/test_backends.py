@@ -28,6 +28,9 @@ def test_failed_gate_is_shown_but_never_ranked():
     best = best_backends(results)["tinybert"]
     assert best["best backend b8/s128"] == "pytorch-int8"
     assert best["best ×"] == 2.5 and best["best agree %"] == 99.8
+    assert best["best real-model agree %"] is None  # the gate had no real model
+    results[1].metrics["parity"]["real_model"] = {"checked": True, "agreement": 0.9951}
+    assert best_backends(results)["tinybert"]["best real-model agree %"] == 99.51
     table = backend_table(results).set_index("backend")
     assert table.loc["onnxruntime-int8", "parity gate"].startswith("FAIL")
     assert table.loc["onnxruntime-int8", "× vs pytorch-sdpa"] == 4.0  # shown, not ranked

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from suites.backends.base import Backend, cpu_flags
+from suites.backends.base import INPUT_NAMES, Backend, cpu_flags
 
 REAL_ROWS, REAL_BATCH, REAL_SEQ = 1024, 32, 128  # one padded shape: compiled backends compile once
-RECORD_FILE = "bench_finetune.json"  # what suites.accuracy.models.save_finetuned writes
 CHECK_VERSION = "real-parity-v1"
 
 
@@ -50,15 +49,15 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 def _test_split(splits_dir: Path, recipe: dict[str, Any] | None) -> tuple[Path, str] | None:
     """The test split made by the same recipe (source, seed, fractions) as the model's
-    training split."""
+    training split, where the splits cache keeps it (``suites.data.news.split_key``)."""
+    from suites.data.news import split_key
+
     if not recipe:
         return None
-    for manifest_path in sorted(splits_dir.glob("*/manifest.json")):
-        manifest = _read_json(manifest_path) or {}
-        test = manifest.get("splits", {}).get("test")
-        split_file = manifest_path.parent / "test.jsonl"
-        if manifest.get("recipe") == recipe and test and split_file.is_file():
-            return split_file, test["fingerprint"]
+    for directory in sorted(splits_dir.glob(f"*-{split_key(recipe)}")):
+        test = (_read_json(directory / "manifest.json") or {}).get("splits", {}).get("test")
+        if test and (directory / "test.jsonl").is_file():
+            return directory / "test.jsonl", test["fingerprint"]
     return None
 
 
@@ -69,6 +68,8 @@ def find_real_model(finetuned_dir: str | Path | None, splits_dir: str | Path | N
     if not finetuned_dir or not splits_dir:
         return None
     found = []
+    from suites.accuracy.models import RECORD_FILE  # what save_finetuned writes
+
     for record_path in sorted(Path(finetuned_dir).glob(f"*/{RECORD_FILE}")):
         directory = record_path.parent
         record = _read_json(record_path) or {}
@@ -106,8 +107,7 @@ def _cache_file(backend: Backend, real: RealModel, rows: int) -> Path:
     return root / f"real-parity-{backend.name}-{key}.json"
 
 
-def _batches(real: RealModel, rows: int, seq_len: int) -> list[dict[str, Any]]:
-    from suites.accuracy.models import load_tokenizer
+def _batches(real: RealModel, tokenizer: Any, rows: int, seq_len: int) -> list[dict[str, Any]]:
     from suites.data.dataset import LabelledTexts
 
     split = LabelledTexts.from_jsonl(real.test_split)
@@ -115,11 +115,10 @@ def _batches(real: RealModel, rows: int, seq_len: int) -> list[dict[str, Any]]:
     if n == 0:
         raise ValueError(f"{real.test_split}: {len(split)} rows, fewer than one batch of "
                          f"{REAL_BATCH}; re-make the split with more data")
-    tokenizer = load_tokenizer(real.path)
     encoded = tokenizer(list(split.texts[:n]), list(split.pairs[:n]) if split.pairs else None,
                         truncation=True, max_length=seq_len, padding="max_length",
                         return_tensors="pt")
-    return [{k: encoded[k][i:i + REAL_BATCH] for k in ("input_ids", "attention_mask")}
+    return [{k: encoded[k][i:i + REAL_BATCH] for k in INPUT_NAMES}
             for i in range(0, n, REAL_BATCH)]
 
 
@@ -134,15 +133,15 @@ def check_real_parity(backend: Backend, real: RealModel, reference_name: str,
     if cached is not None:
         return {**cached, "from_cache": True}
     import numpy as np
-    from transformers import AutoModelForSequenceClassification
 
+    from suites.accuracy.models import load_finetuned
     from suites.backends import get_backend
 
     started = time.perf_counter()
-    model = AutoModelForSequenceClassification.from_pretrained(
-        real.path, attn_implementation="sdpa", use_safetensors=True).eval()
+    classifier, _, _ = load_finetuned(real.path, max_length=REAL_SEQ, batch_size=REAL_BATCH)
+    model = classifier.model
     seq_len = min(REAL_SEQ, getattr(model.config, "max_position_embeddings", REAL_SEQ))
-    chunks = _batches(real, rows, seq_len)
+    chunks = _batches(real, classifier.tokenizer, rows, seq_len)
     logits = []
     for converter in (get_backend(reference_name), backend):
         prepared = converter.prepare(model, chunks[0], shapes=[(REAL_BATCH, seq_len)])

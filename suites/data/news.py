@@ -240,6 +240,12 @@ def splittable_news(source: NewsSource) -> LabelledTexts:
     return full
 
 
+def split_key(recipe: dict[str, Any]) -> str:
+    """The splits cache's directory suffix for ``recipe`` (source content, seed, fractions,
+    deduplication): whoever knows a split's recipe finds its directory."""
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:12]
+
+
 def standard_splits(
     source: NewsSource,
     cache_dir: str | Path,
@@ -252,8 +258,7 @@ def standard_splits(
     full = splittable_news(source)
     recipe = {"source_fingerprint": full.fingerprint, "seed": seed, "fractions": list(fractions),
               "deduplication": DEDUPLICATION}
-    key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:12]
-    directory = Path(cache_dir) / f"{source.name}-{key}"
+    directory = Path(cache_dir) / f"{source.name}-{split_key(recipe)}"
     manifest = directory / "manifest.json"
     if manifest.is_file():
         splits = {n: LabelledTexts.from_jsonl(directory / f"{n}.jsonl")

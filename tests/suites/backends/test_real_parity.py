@@ -16,6 +16,7 @@ from suites.backends.parity import PARITY_VOCAB, check_parity
 from suites.backends.pytorch import PytorchSdpa
 from suites.backends.real_parity import check_real_parity, find_real_model
 from suites.data.dataset import LabelledTexts
+from suites.data.news import split_key
 from tests.accuracy_data import news_text
 
 RECIPE = {"source_fingerprint": "abc", "seed": 42, "fractions": [0.7, 0.15, 0.15]}
@@ -61,7 +62,7 @@ def real_dirs(tiny_classifier_dirs, tmp_path_factory) -> tuple[Path, Path]:
     _finetuned(tiny_classifier_dirs["bert"], finetuned / "0-orphan", "orphan", other)
     (finetuned / "tfidf-x").mkdir()  # a TF-IDF baseline: no transformer to check
     (finetuned / "tfidf-x" / "bench_finetune.json").write_text("{}", encoding="utf-8")
-    _split(splits / "news-1", RECIPE)
+    _split(splits / f"news-{split_key(RECIPE)}", RECIPE)
     return finetuned, splits
 
 
@@ -69,7 +70,7 @@ def test_the_real_model_is_found_by_its_splits_recipe(real_dirs):
     finetuned, splits = real_dirs
     bert = find_real_model(finetuned, splits, "bert")
     assert bert is not None and bert.model == "tiny-bert"  # not the orphan, whose split is gone
-    assert bert.test_split == splits / "news-1" / "test.jsonl"
+    assert bert.test_split == splits / f"news-{split_key(RECIPE)}" / "test.jsonl"
     assert find_real_model(finetuned, splits, "distilbert").model == "tiny-distil"
     # No model of the family: any real model, since int8 error is the weights' ranges.
     assert find_real_model(finetuned, splits, "mobilebert").model == "tiny-distil"

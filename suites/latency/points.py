@@ -18,7 +18,8 @@ def point_record(point: Point, timing: PointTiming, group: str) -> dict[str, Any
 
     stats = LatencyStats.from_samples(*point, timing.samples_s, len(timing.warmup_s))
     record = {**stats.to_dict(), "first_call_ms": round(timing.first_s * 1e3, 3),
-              "round_calls": [len(burst) for burst in timing.rounds_s], "group": group}
+              "round_calls": [len(burst) for burst in timing.rounds_s], "group": group,
+              "rounds_stop": timing.stop}
     noise = level_noise_pct(record)
     machine = summarize(timing.machine)
     joules = per_call(timing.machine, len(timing.samples_s))

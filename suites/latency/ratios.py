@@ -30,6 +30,11 @@ class Ratio:
     paired: bool
     n: int  # rounds (paired) or timed calls of the shorter side (unpaired)
 
+    @property
+    def half_width_pct(self) -> float:
+        """The CI's wider side, in % of the value."""
+        return 100 * max(self.high / self.value - 1, 1 - self.low / self.value)
+
     def render(self, digits: int = 2) -> str:
         """``3.41 (3.35–3.47)``: the figure with its 95% CI, as a reader sees it."""
         return f"{self.value:.{digits}f} ({self.low:.{digits}f}–{self.high:.{digits}f})"
@@ -71,12 +76,17 @@ def is_paired(reference: dict[str, Any], point: dict[str, Any]) -> bool:
             and len(reference.get("round_calls") or ()) == rounds >= 2)
 
 
+def paired_ratio(reference_ms: list[float], point_ms: list[float]) -> Ratio:
+    """The paired ratio of two entries' per-round figures (same rounds, same order)."""
+    logs = np.log(reference_ms) - np.log(point_ms)
+    mean, low, high = _t_interval(logs)
+    return Ratio(math.exp(mean), math.exp(low), math.exp(high), True, len(logs))
+
+
 def speed_ratio(reference: dict[str, Any], point: dict[str, Any]) -> Ratio:
     """How many times faster ``point`` is than ``reference`` (two stored latency points)."""
     if is_paired(reference, point):
-        logs = np.log(round_medians(reference)) - np.log(round_medians(point))
-        mean, low, high = _t_interval(logs)
-        return Ratio(math.exp(mean), math.exp(low), math.exp(high), True, len(logs))
+        return paired_ratio(round_medians(reference), round_medians(point))
     ref = np.asarray(reference["samples_ms"], float)
     mine = np.asarray(point["samples_ms"], float)
     rng = np.random.default_rng(SEED)

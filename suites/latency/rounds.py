@@ -11,6 +11,13 @@ How many rounds, and how long a burst (see :func:`plan_rounds`): each entry is t
 least ``min_time_s`` per point, over at least ``min_rounds`` rounds; a burst lasts at least
 ``burst_s`` and at least one call. A point whose slowest call takes longer than
 ``min_time_s / min_rounds`` gets ``min_rounds`` rounds of one call of it.
+
+Then, until the ratios are as sure as asked (:func:`widest_ci_pct`): while the paired ratio
+of some two entries still has a 95% CI wider than ``± target_ci_pct``, another round is
+timed, of ``burst_s`` bursts, as long as the point's rounds stay within ``max_point_s`` and
+``max_rounds`` (a fixed-width sequential rule, after Chow & Robbins 1965). A slow point
+(BERT-base at b8/s512: 4 s a call) keeps its planned rounds; a cheap one gets the rounds
+its ratios need. Each point records why its rounds stopped.
 """
 
 from __future__ import annotations
@@ -41,6 +48,10 @@ class RoundPlan:
     burst_s: float  # one entry's share of one round, at least (and one call)
     min_rounds: int
     max_rounds: int
+    # More rounds after the planned ones while a pair's paired-ratio CI is wider than this
+    # (± %, 95%); None: the planned rounds only.
+    target_ci_pct: float | None = None
+    max_point_s: float = 0.0  # the point's rounds (every entry) take at most this, extended
 
     def rounds_for(self, call_s: dict[str, float]) -> tuple[int, dict[str, float]]:
         """Rounds at a point, and each entry's burst seconds, from its warmed-up call time."""
@@ -67,6 +78,11 @@ class PointTiming:
     warmup_s: list[float]
     rounds_s: list[list[float]] = field(default_factory=list)
     machine: list[dict[str, Any]] = field(default_factory=list)  # one record per round
+    stop: dict[str, Any] = field(default_factory=dict)  # why the point's rounds ended
+
+    @property
+    def round_medians_s(self) -> list[float]:
+        return [statistics.median(burst) for burst in self.rounds_s]
 
     @property
     def samples_s(self) -> list[float]:
@@ -85,6 +101,35 @@ def _burst(fn: Callable[[], object], seconds: float, rewarm: bool) -> list[float
     if rewarm:
         fn()
     return time_calls(fn, warmup=0, min_repeats=1, min_time_s=seconds)
+
+
+def widest_ci_pct(timings: list[PointTiming]) -> float | None:
+    """The widest 95% CI (± %) of the paired ratio between any two of these entries at one
+    point, from their rounds so far; None with fewer than two entries or rounds."""
+    from suites.latency.ratios import paired_ratio
+
+    if len(timings) < 2 or len(timings[0].rounds_s) < 2:
+        return None
+    medians = [t.round_medians_s for t in timings]
+    return max(paired_ratio(a, b).half_width_pct
+               for i, a in enumerate(medians) for b in medians[i + 1:])
+
+
+def _more_rounds(plan: RoundPlan, timings: list[PointTiming], done: int, elapsed_s: float,
+                 last_round_s: float) -> str | None:
+    """Why the point's rounds stop now (None: time another round)."""
+    if plan.target_ci_pct is None:
+        return "planned rounds"
+    widest = widest_ci_pct(timings)
+    if widest is None:
+        return "planned rounds (nothing to pair)"
+    if widest <= plan.target_ci_pct:
+        return "target met"
+    if done >= plan.max_rounds:
+        return "max rounds"
+    if elapsed_s + last_round_s > plan.max_point_s:
+        return "time cap"
+    return None
 
 
 def interleave(
@@ -122,9 +167,21 @@ def interleave(
             continue
         rounds, burst = plan.rounds_for(call_s)
         names = list(calls)
-        for r in range(rounds):
-            progress(f"{where}: round {r + 1}/{rounds} over {len(names)} entries")
+        started = round_started = time.perf_counter()
+        r, stop = 0, None
+        while True:
+            if r >= rounds:
+                alive = [timings[n][point] for n in names if n not in failures]
+                now = time.perf_counter()
+                stop = _more_rounds(plan, alive, r, now - started, now - round_started)
+                if stop is not None:
+                    break
+                burst = {name: plan.burst_s for name in names}  # extra rounds: short bursts
+            round_started = time.perf_counter()
+            progress(f"{where}: round {r + 1}/{rounds if r < rounds else '+'} over "
+                     f"{len(names)} entries")
             shift = r % len(names)
+            r += 1
             for name in names[shift:] + names[:shift]:
                 if name in failures:
                     continue
@@ -142,4 +199,15 @@ def interleave(
                     continue
                 timings[name][point].rounds_s.append(samples)
                 timings[name][point].machine.append(machine)
+        alive = [timings[n][point] for n in names if n not in failures]
+        record = {"planned_rounds": rounds, "rounds": r, "stopped": stop,
+                  "target_ci_pct": plan.target_ci_pct,
+                  "widest_ci_pct": _rounded(widest_ci_pct(alive)),
+                  "seconds": round(time.perf_counter() - started, 2)}
+        for timing in alive:
+            timing.stop = record
     return timings, failures
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

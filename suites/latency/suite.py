@@ -55,6 +55,10 @@ class LatencyConfig(SweepConfig):
     burst_s: float = 0.2
     min_rounds: int = 5
     max_rounds: int = 50
+    # Then more rounds while a ratio's 95% CI is wider than ± this %, within max_point_s
+    # per point (suites.latency.rounds); None: the planned rounds only.
+    target_ci_pct: float | None = 1.5
+    max_point_s: float = 25.0
     # The group's cheapest entry is timed twice as two entries: its ratio to itself (1 by
     # construction) shows how far this run's rounds move a ratio by chance.
     aa_control: bool = True
@@ -66,7 +70,8 @@ class LatencyConfig(SweepConfig):
     def round_plan(self) -> RoundPlan:
         return RoundPlan(warmup=self.warmup, min_time_s=self.min_time_s,
                          burst_s=self.burst_s, min_rounds=self.min_rounds,
-                         max_rounds=self.max_rounds)
+                         max_rounds=self.max_rounds, target_ci_pct=self.target_ci_pct,
+                         max_point_s=self.max_point_s)
 
 
 class _Timed:
@@ -105,6 +110,7 @@ class LatencySuite(Suite):
             return LatencyConfig(
                 threads=threads, batch_sizes=FULL_GRID[0], seq_lens=FULL_GRID[1],
                 warmup=2, min_time_s=5.0, burst_s=0.25, min_rounds=10, max_rounds=200,
+                target_ci_pct=1.0, max_point_s=60.0,
             )
         return LatencyConfig(threads=threads, batch_sizes=QUICK_GRID[0], seq_lens=QUICK_GRID[1])
 

@@ -76,3 +76,69 @@ def test_a_failing_entry_is_dropped_and_the_others_finish():
     assert set(failures) == {"flaky"} and "out of memory" in str(failures["flaky"])
     assert set(timings["ok"]) == {(1, 8), (2, 8)}
     assert timings["flaky"] == {}  # no half-timed point is left behind
+
+
+def _fake_bursts(monkeypatch, times_of: dict[str, list[float]]):
+    """Bursts that return scripted call times per entry (cycled), without sleeping."""
+    from suites.latency import rounds as module
+
+    counters = {name: 0 for name in times_of}
+
+    def burst(fn, seconds, rewarm):
+        name = fn.entry
+        values = times_of[name]
+        counters[name] += 1
+        return [values[(counters[name] - 1) % len(values)]]
+
+    monkeypatch.setattr(module, "_burst", burst)
+    monkeypatch.setattr(module, "measure_undisturbed",
+                        lambda measure, on_retry=None: (measure(), {"disturbed": False}))
+    return counters
+
+
+def _named(name):
+    def call_at(point):
+        def fn():
+            pass
+        fn.entry = name
+        return fn
+    return call_at
+
+
+def test_noisy_ratios_get_more_rounds_until_the_target_and_say_why(monkeypatch):
+    # b's per-round times scatter by ±10%: its ratio to a needs rounds to reach ± 3%
+    _fake_bursts(monkeypatch, {"a": [0.01], "b": [0.018, 0.022, 0.02, 0.019, 0.021]})
+    plan = RoundPlan(warmup=1, min_time_s=0.0, burst_s=1e-9, min_rounds=3, max_rounds=200,
+                     target_ci_pct=3.0, max_point_s=60.0)
+    entries = [Entry(n, [(1, 8)], _named(n)) for n in "ab"]
+    timings, _ = interleave(entries, plan, lambda m: None)
+    a, b = timings["a"][(1, 8)], timings["b"][(1, 8)]
+    assert len(a.rounds_s) == len(b.rounds_s) > 3
+    stop = a.stop
+    assert stop is b.stop and stop["stopped"] == "target met"
+    assert stop["planned_rounds"] == 3 and stop["rounds"] == len(a.rounds_s)
+    assert stop["widest_ci_pct"] <= 3.0
+    # one round fewer would not have met it: the rule stopped at the first round that did
+    from suites.latency.rounds import widest_ci_pct
+    a.rounds_s.pop(), b.rounds_s.pop()
+    assert widest_ci_pct([a, b]) > 3.0
+
+
+def test_extra_rounds_stop_at_the_caps_and_without_a_target(monkeypatch):
+    noisy = {"a": [0.01], "b": [0.01, 0.03]}  # a CI that never narrows to ± 0.1 %
+    entries = [Entry(n, [(1, 8)], _named(n)) for n in "ab"]
+    base = dict(warmup=1, min_time_s=0.0, burst_s=1e-9, min_rounds=3)
+    _fake_bursts(monkeypatch, noisy)
+    timings, _ = interleave(entries, RoundPlan(**base, max_rounds=9, target_ci_pct=0.1,
+                                               max_point_s=60.0), lambda m: None)
+    assert timings["a"][(1, 8)].stop["stopped"] == "max rounds"
+    assert len(timings["a"][(1, 8)].rounds_s) == 9
+    _fake_bursts(monkeypatch, noisy)
+    timings, _ = interleave(entries, RoundPlan(**base, max_rounds=9, target_ci_pct=0.1,
+                                               max_point_s=0.0), lambda m: None)
+    assert timings["a"][(1, 8)].stop["stopped"] == "time cap"
+    assert len(timings["a"][(1, 8)].rounds_s) == 3  # the planned rounds are always timed
+    _fake_bursts(monkeypatch, noisy)
+    timings, _ = interleave(entries, RoundPlan(**base, max_rounds=9), lambda m: None)
+    assert timings["b"][(1, 8)].stop["stopped"] == "planned rounds"
+    assert len(timings["b"][(1, 8)].rounds_s) == 3

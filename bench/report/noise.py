@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bench.report import select
-from suites.latency.ratios import Ratio
+from suites.latency.ratios import PAIRED_METHOD, UNPAIRED_METHOD, Ratio
 from suites.records.roles import LATENCY
 from suites.records.schema import JobResult
 
@@ -53,12 +53,16 @@ def noise_floor(results: list[JobResult]) -> dict[str, Any] | None:
     points' own round-to-round CIs; None when no result carries either."""
     controls: dict[str, dict[str, Any]] = {}
     levels: list[float] = []
+    stops: dict[tuple, dict[str, Any]] = {}  # one per group and point: entries share it
     for r in _latency(results):
         interleaving = r.metrics.get("interleaving") or {}
         if interleaving.get("control"):
             controls[interleaving["group"]] = {"run": r.run_id, **interleaving["control"]}
-        levels += [p["noise_pct"] for p in r.metrics.get("points", [])
-                   if p.get("noise_pct") is not None]
+        for p in r.metrics.get("points", []):
+            if p.get("noise_pct") is not None:
+                levels.append(p["noise_pct"])
+            if p.get("rounds_stop"):
+                stops[(p.get("group"), p["batch_size"], p["seq_len"])] = p["rounds_stop"]
     if not controls and not levels:
         return None
     return {
@@ -66,7 +70,34 @@ def noise_floor(results: list[JobResult]) -> dict[str, Any] | None:
         "level_noise_pct": (None if not levels else
                             {"median": round(float(np.median(levels)), 2),
                              "max": round(float(max(levels)), 2), "points": len(levels)}),
+        "rounds_stop": _stop_counts(list(stops.values())),
     }
+
+
+def _stop_counts(stops: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Why the timed points' rounds ended: how many per reason, and the widest ratio CI
+    each reason left (a point that hit a cap did not reach the target)."""
+    if not stops:
+        return None
+    out: dict[str, Any] = {}
+    for stop in stops:
+        entry = out.setdefault(stop["stopped"], {"points": 0, "widest_ci_pct": None})
+        entry["points"] += 1
+        if stop.get("widest_ci_pct") is not None:
+            entry["widest_ci_pct"] = max(entry["widest_ci_pct"] or 0.0, stop["widest_ci_pct"])
+    targets = {s["target_ci_pct"] for s in stops if s.get("target_ci_pct") is not None}
+    return {"target_ci_pct": sorted(targets), "by_reason": dict(sorted(out.items()))}
+
+
+def _stops_text(summary: dict[str, Any]) -> str:
+    total = sum(e["points"] for e in summary["by_reason"].values())
+    parts = [f"{reason}: {e['points']}" + ("" if e["widest_ci_pct"] is None else
+                                           f" (widest ±{e['widest_ci_pct']:.2f}%)")
+             for reason, e in summary["by_reason"].items()]
+    target = "/".join(f"±{t:g}%" for t in summary["target_ci_pct"]) or "none"
+    return (f"- Rounds per point: timed until every paired ratio's 95% CI was within the "
+            f"target ({target}) or a cap was reached; of {total} interleaved points: "
+            + "; ".join(parts))
 
 
 def _control_text(control: dict[str, Any]) -> str:
@@ -81,9 +112,8 @@ def ratio_notes(results: list[JobResult]) -> list[str]:
     if floor is None:
         return []
     lines = ["`×` columns: how many times faster than the reference, with a 95% CI. Two "
-             "points timed in the same interleaved rounds are paired (geometric mean of the "
-             "per-round ratios, t interval); otherwise the ratio of medians with a bootstrap "
-             "CI.", ""]
+             f"points timed in the same interleaved rounds are paired ({PAIRED_METHOD}); "
+             f"otherwise: {UNPAIRED_METHOD}.", ""]
     if floor["aa_controls"]:
         lines.append("- Noise floor, A/A control (a model timed as two entries of the same "
                      "rounds; 1 by construction): "
@@ -93,4 +123,6 @@ def ratio_notes(results: list[JobResult]) -> list[str]:
         lines.append(f"- A point's p50 across its rounds (95% CI half-width): median "
                      f"±{level['median']:.2f}%, max ±{level['max']:.2f}% over "
                      f"{level['points']} points")
+    if floor.get("rounds_stop"):
+        lines.append(_stops_text(floor["rounds_stop"]))
     return [*lines, ""]

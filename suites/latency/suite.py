@@ -53,12 +53,13 @@ class LatencyConfig(SweepConfig):
     warmup: int = 1
     min_time_s: float = 2.0
     burst_s: float = 0.2
-    min_rounds: int = 5
+    # 6: the fewest rounds whose order statistics give a 95% interval (suites.latency.ratios)
+    min_rounds: int = 6
     max_rounds: int = 50
     # Then more rounds while a ratio's 95% CI is wider than ± this %, within max_point_s
     # per point (suites.latency.rounds); None: the planned rounds only.
     target_ci_pct: float | None = 1.5
-    max_point_s: float = 25.0
+    max_point_s: float = 20.0
     # The group's cheapest entry is timed twice as two entries: its ratio to itself (1 by
     # construction) shows how far this run's rounds move a ratio by chance.
     aa_control: bool = True

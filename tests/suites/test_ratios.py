@@ -76,3 +76,31 @@ def test_a_speed_ratio_splits_into_flop_and_efficiency_factors():
         {"flops": 60.0, "p50_ms": 10.0}, {"flops": 10.0, "p50_ms": 4.0}, 2.5).explain(
         5.5, "a", "b")
     assert speed_factors({"p50_ms": 1.0}, model, 2.0) is None
+
+
+def test_one_slow_round_does_not_move_a_paired_ratio():
+    # ten rounds at 4.0×, except one where the reference's single call ran 25% slow
+    ref = _point([[100.0]] * 5 + [[125.0]] + [[100.0]] * 4)
+    mine = _point([[25.0, 25.0]] * 10)
+    ratio = speed_ratio(ref, mine)
+    assert ratio.value == pytest.approx(4.0)
+    assert ratio.high == pytest.approx(4.0)  # the slow round is beyond the interval
+    assert ratio.half_width_pct == pytest.approx(0.0)
+
+
+def test_the_paired_interval_is_the_medians_order_statistic_interval():
+    import numpy as np
+    from scipy.stats import binom
+
+    ratios = [3.91, 3.93, 3.95, 3.99, 3.99, 4.05, 4.08, 4.10, 4.12, 4.85]
+    ref = _point([[r * 10.0] for r in ratios])
+    mine = _point([[10.0]] * len(ratios))
+    ratio = speed_ratio(ref, mine)
+    assert ratio.value == pytest.approx(np.exp(np.median(np.log(ratios))))  # 4.02
+    # ten rounds: the 2nd and 9th smallest, which cover the median with 1 - 2·P(X ≤ 1)
+    assert (ratio.low, ratio.high) == (pytest.approx(3.93), pytest.approx(4.12))
+    assert 1 - 2 * binom.cdf(1, 10, 0.5) >= 0.95
+    # under six rounds no pair of order statistics reaches 95%: the range is given
+    few = speed_ratio(_point([[40.0], [41.0], [39.0]]), _point([[10.0]] * 3))
+    assert (few.low, few.value, few.high) == (pytest.approx(3.9), pytest.approx(4.0),
+                                              pytest.approx(4.1))

@@ -144,8 +144,8 @@ CLAIMS = [
         "here as a proxy: p50 latency at batch 1, 128 tokens, on this CPU with PyTorch, same "
         "hardware section for both models, the fewest threads timed (one x86 core is the "
         "nearer proxy for one phone core); the ratio paired over the interleaved rounds both "
-        "were timed in (95% t interval), or from bootstrapping both models' timed calls when "
-        "they were timed apart.",
+        "were timed in (their median, with its 95% order-statistic interval), or from "
+        "bootstrapping both models' timed calls when they were timed apart.",
         tolerance=Tolerance("relative", 0.20),
         evidence=Evidence("latency_ratio", "mobilebert", reference="bert-base", point=(1, 128)),
         paper_setting="Pixel 4, TFLite",

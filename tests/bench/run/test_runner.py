@@ -147,7 +147,7 @@ def test_latency_jobs_of_a_run_are_timed_together_and_their_ratios_pair(
     dirs = [str(tiny_model_dirs[k]) for k in ("bert", "distilbert")]
     jobs = plan_jobs(dirs, ["latency"], mode="quick", threads=1,
                      overrides={"batch_sizes": (1,), "seq_lens": (16,), "min_time_s": 0.2,
-                                "burst_s": 0.02, "min_rounds": 4})
+                                "burst_s": 0.02, "min_rounds": 4, "max_point_s": 1.0})
     report = execute(jobs, store, show_progress=False)
     assert report.ok and len(report.completed) == 2
     bert, distil = (store.load(j.job_id) for j in jobs)
@@ -166,7 +166,15 @@ def test_latency_jobs_of_a_run_are_timed_together_and_their_ratios_pair(
     assert len(pb["round_calls"]) == len(pd["round_calls"]) >= 4
     ratio = speed_ratio(pb, pd)
     assert ratio.paired and ratio.low <= ratio.value <= ratio.high
-    assert noise_floor([bert, distil])["aa_controls"][0]["entry"] == control["entry"]
+    # why the rounds stopped: recorded once per point, the same for every entry
+    stop = pb["rounds_stop"]
+    assert stop == pd["rounds_stop"] and stop["rounds"] == len(pb["round_calls"])
+    assert stop["planned_rounds"] <= stop["rounds"] and stop["target_ci_pct"] == 1.5
+    assert stop["stopped"] in {"target met", "time cap", "max rounds"}
+    assert (stop["widest_ci_pct"] <= 1.5) == (stop["stopped"] == "target met")
+    floor = noise_floor([bert, distil])
+    assert floor["aa_controls"][0]["entry"] == control["entry"]
+    assert sum(e["points"] for e in floor["rounds_stop"]["by_reason"].values()) == 1
 
 
 def test_the_worker_imports_this_checkout_and_provenance_reads_its_git():

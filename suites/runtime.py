@@ -7,6 +7,7 @@ from typing import Any
 
 from models_registry.meta import ModelMeta
 from models_registry.weights import ResolvedWeights, load_config_for, resolve_weights
+from suites.allocator import malloc_record
 from suites.base import EfficiencyConfig, SuiteConfig
 
 
@@ -33,6 +34,7 @@ def runtime_record(config: EfficiencyConfig, model: Any | None = None) -> dict[s
         "inter_op_threads": torch.get_num_interop_threads(),
         "mkldnn": bool(torch.backends.mkldnn.is_available()),
         "grad_mode": "inference_mode",
+        "malloc": malloc_record(),
     }
     if model is not None:
         record["attn_implementation"] = attention_implementation(model)

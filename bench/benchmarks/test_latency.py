@@ -18,8 +18,10 @@ from suites.latency.suite import LatencySuite
 
 @cache
 def _load(spec: str, threads: int):
+    from suites.allocator import pin_malloc
     from suites.runtime import configure_torch, load_for_job
 
+    pin_malloc()  # the allocator state the latency suite times in (suites.allocator)
     config = LatencySuite().preset("quick", threads)
     configure_torch(config)
     model, weights, meta = load_for_job(resolve_model_spec(spec), config)

@@ -52,14 +52,16 @@ def crosscheck(models: list[str], points: list[tuple[int, int]], *, rounds: int,
                threads: int, reference: str, seed: int = 0) -> dict[str, Any]:
     import torch
 
+    from suites.allocator import pin_malloc  # the same allocator state as the suite's
     from suites.inputs import synthetic_batch  # the same inputs the suite times
 
+    malloc = pin_malloc()
     torch.set_num_threads(threads)
     loaded = dict(_load(spec, seed) for spec in models)
     if reference not in loaded:
         raise SystemExit(f"the reference {reference!r} must be among --models")
     out: dict[str, Any] = {"threads": threads, "rounds": rounds, "warmup": warmup,
-                           "reference": reference, "points": []}
+                           "reference": reference, "malloc": malloc, "points": []}
     order = list(loaded)
     with torch.inference_mode():
         for batch, seq in points:

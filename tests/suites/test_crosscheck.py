@@ -42,3 +42,26 @@ def test_agreement_lines_the_script_up_with_the_published_summary(tmp_path):
     assert set(rows) == {"tinybert", "mobilebert"}  # the reference is not compared to itself
     assert rows["tinybert"]["diff_pct"] == 4.0 and rows["tinybert"]["agrees"]
     assert rows["mobilebert"]["diff_pct"] == 10.0 and not rows["mobilebert"]["agrees"]
+
+
+def test_each_timed_call_follows_an_untimed_one_unless_cold(monkeypatch):
+    from types import SimpleNamespace
+
+    from suites.latency import crosscheck as module
+
+    calls: dict[str, int] = {}
+
+    def fake_load(spec, seed):
+        def model(**inputs):
+            calls[spec] = calls.get(spec, 0) + 1
+        model.config = SimpleNamespace(vocab_size=100)
+        return spec, model
+
+    monkeypatch.setattr(module, "_load", fake_load)
+    for cold, per_round in ((False, 2), (True, 1)):
+        calls.clear()
+        result = crosscheck(["a", "b"], [(1, 8)], rounds=5, warmup=1, threads=1,
+                            reference="a", cold=cold)
+        assert calls == {"a": 1 + 5 * per_round, "b": 1 + 5 * per_round}
+        assert ("untimed" in result["timed_call"]) is not cold
+        assert "allocator" in result["malloc"]

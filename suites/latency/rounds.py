@@ -7,7 +7,7 @@ at a point, then the point is timed in ``rounds``: each round gives every entry 
 burst, in an order rotated from round to round, so drift hits all entries alike and every
 ratio can be formed round by round (``suites.latency.ratios``).
 
-How many rounds, and how long a burst (see :func:`plan_rounds`): each entry is timed for at
+How many rounds, and how long a burst (see :meth:`RoundPlan.rounds_for`): each entry is timed for at
 least ``min_time_s`` per point, over at least ``min_rounds`` rounds; a burst lasts at least
 ``burst_s`` and at least one call. A point whose slowest call takes longer than
 ``min_time_s / min_rounds`` gets ``min_rounds`` rounds of one call of it.

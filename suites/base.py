@@ -90,7 +90,8 @@ class Suite(ABC):
     # Suites that hold timings against the machine's measured GEMM peak (roofline).
     needs_machine_peak: ClassVar[bool] = False
     # Suites whose numbers are timings: their jobs hold the machine lock exclusively, so no
-    # other bench job on this machine runs beside them (see bench.run.machine_lock).
+    # other bench job on this machine runs beside them (see bench.run.machine_lock), and
+    # their worker pins the allocator before any model is built (suites.allocator).
     needs_quiet_machine: ClassVar[bool] = False
     # The `bench run` flags this suite reads (suites.options); `overrides` maps their values.
     options: ClassVar[tuple[Option, ...]] = ()

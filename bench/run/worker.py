@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bench.run.jobs import JobSpec
 from suites import get_suite
+from suites.allocator import pin_malloc
 from suites.base import Suite, SuiteOutput
 from suites.lifecycle import die_with_parent
 from suites.records.atomic import atomic_write_json
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     specs = [JobSpec.from_dict(json.loads(spec.read_text(encoding="utf-8")))
              for spec, _ in pairs]
     suite = get_suite(specs[0].suite)
+    if suite.needs_quiet_machine:  # timings: the same allocator state in every run
+        pin_malloc()
     try:
         jobs = [(spec.model, suite.config_type.from_dict(spec.config)) for spec in specs]
         if len(jobs) == 1:

@@ -65,11 +65,11 @@ def find_real_model(finetuned_dir: str | Path | None, splits_dir: str | Path | N
                     family: str) -> RealModel | None:
     """A fine-tuned transformer (safetensors) with its test split: the same family as the
     timed model where there is one, else any (their names sort the choice)."""
+    from suites.accuracy.models import RECORD_FILE  # what save_finetuned writes
+
     if not finetuned_dir or not splits_dir:
         return None
     found = []
-    from suites.accuracy.models import RECORD_FILE  # what save_finetuned writes
-
     for record_path in sorted(Path(finetuned_dir).glob(f"*/{RECORD_FILE}")):
         directory = record_path.parent
         record = _read_json(record_path) or {}

@@ -115,12 +115,11 @@ def widest_ci_pct(timings: list[PointTiming]) -> float | None:
                for i, a in enumerate(medians) for b in medians[i + 1:])
 
 
-def _more_rounds(plan: RoundPlan, timings: list[PointTiming], done: int, elapsed_s: float,
+def _stop_reason(plan: RoundPlan, widest: float | None, done: int, elapsed_s: float,
                  last_round_s: float) -> str | None:
     """Why the point's rounds stop now (None: time another round)."""
     if plan.target_ci_pct is None:
         return "planned rounds"
-    widest = widest_ci_pct(timings)
     if widest is None:
         return "planned rounds (nothing to pair)"
     if widest <= plan.target_ci_pct:
@@ -172,8 +171,9 @@ def interleave(
         while True:
             if r >= rounds:
                 alive = [timings[n][point] for n in names if n not in failures]
+                widest = widest_ci_pct(alive)
                 now = time.perf_counter()
-                stop = _more_rounds(plan, alive, r, now - started, now - round_started)
+                stop = _stop_reason(plan, widest, r, now - started, now - round_started)
                 if stop is not None:
                     break
                 burst = {name: plan.burst_s for name in names}  # extra rounds: short bursts
@@ -199,10 +199,9 @@ def interleave(
                     continue
                 timings[name][point].rounds_s.append(samples)
                 timings[name][point].machine.append(machine)
-        alive = [timings[n][point] for n in names if n not in failures]
+        # the loop ends only at the stop check: ``alive`` and ``widest`` are the final ones
         record = {"planned_rounds": rounds, "rounds": r, "stopped": stop,
-                  "target_ci_pct": plan.target_ci_pct,
-                  "widest_ci_pct": _rounded(widest_ci_pct(alive)),
+                  "target_ci_pct": plan.target_ci_pct, "widest_ci_pct": _rounded(widest),
                   "seconds": round(time.perf_counter() - started, 2)}
         for timing in alive:
             timing.stop = record

@@ -129,9 +129,6 @@ class LatencySuite(Suite):
                   ) -> list[SuiteOutput | BaseException]:
         """Set every job up (one failing leaves the others), time them all in interleaved
         rounds, then build each job's output. Jobs must share ``group_key``."""
-        from suites.allocator import pin_malloc
-
-        pin_malloc()  # before any model is built: the same allocator state in every run
         outputs: list[SuiteOutput | BaseException | None] = [None] * len(jobs)
         timed: dict[int, _Timed] = {}
         group = uuid.uuid4().hex[:12]

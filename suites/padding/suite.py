@@ -170,12 +170,10 @@ class PaddingSuite(Suite):
             MnliProxySuite().preflight(MnliProxyConfig(threads=config.threads, mnli=config.mnli))
 
     def run(self, meta: ModelMeta, config: PaddingConfig, progress: Progress) -> SuiteOutput:
-        from suites.allocator import pin_malloc
         from suites.backends import get_backend
         from suites.inputs import synthetic_batch
         from suites.runtime import configure_torch, load_for_job, runtime_record
 
-        pin_malloc()  # timed: the same allocator state in every run (suites.allocator)
         configure_torch(config)
         backend = get_backend(config.backend)
         model, weights, meta = load_for_job(meta, config)

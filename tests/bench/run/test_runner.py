@@ -51,6 +51,16 @@ def test_every_job_succeeds_and_is_stored(tiny_run):
         assert result.runtime["inter_op_threads"] == 1
 
 
+def test_the_worker_pins_the_allocator_for_timed_suites_only(tiny_run):
+    import platform
+
+    jobs, store, _ = tiny_run
+    malloc = {j.suite: store.load(j.job_id).runtime.get("malloc") for j in jobs}
+    assert "not pinned" in malloc["static"]["allocator"]  # static counts, it does not time
+    if platform.libc_ver()[0] == "glibc":
+        assert malloc["latency"]["allocator"] == "glibc malloc, thresholds pinned (mallopt)"
+
+
 def test_latency_points_cover_the_grid_with_sane_statistics(tiny_run):
     jobs, store, _ = tiny_run
     result = store.load(next(j for j in jobs if j.suite == "latency").job_id)

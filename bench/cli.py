@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import re
+import errno
 import sys
 import time
 from pathlib import Path
@@ -12,14 +12,15 @@ from bench.run.environment import usable_cores
 from models_registry import all_models
 from suites import EFFICIENCY_SUITES, SUITES
 from suites.options import names, positive_float, positive_int
+from suites.records.paths import is_safe_name
 
 DEFAULT_MODELS = ("mobilebert", "distilbert", "tinybert", "bert-base")
-RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 def run_id(text: str) -> str:
-    """One safe path component: results land in ``runs/<id>/`` and nowhere else."""
-    if not RUN_ID.fullmatch(text):
+    """One safe path component: results land in ``runs/<id>/`` and nowhere else (100
+    characters at most: a shard suffix still fits the 150 a stored name may have)."""
+    if not is_safe_name(text) or len(text) > 100:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a run id: use 1-100 letters, digits, '.', '_' or '-', starting "
             "with a letter or digit (no '/', no '..'), e.g. feature-x")
@@ -91,6 +92,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"shard {shard[0]}/{shard[1]}: {len(jobs)} of {planned} jobs",
                   file=sys.stderr)
         problems = preflight(jobs)
+        if args.threads > usable_cores():  # oversubscribed: each thread waits for a core
+            print(f"bench run: WARNING: --threads {args.threads} exceeds the {usable_cores()} "
+                  "usable cores; the timings measure contention, not the model (every "
+                  "record says how many threads ran)", file=sys.stderr)
     except (KeyError, ValueError, FileNotFoundError, DataError, ShardError) as exc:
         print(f"bench run: {exc}", file=sys.stderr)
         return 2
@@ -172,6 +177,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(f"  note: results from {len(report.hardware)} machines "
               f"({', '.join(sorted(report.hardware))}); the leaderboard keeps each in its "
               "own section and never compares latencies across them")
+    if len(report.code) > 1:  # one run should be one version of the code
+        print(f"  WARNING: the merged results come from {len(report.code)} versions of the "
+              f"code ({', '.join(sorted(report.code))}); their numbers may differ for that "
+              "reason alone", file=sys.stderr)
     gaps = missing_shards(report.shards)
     if gaps:
         print(f"  WARNING: shards missing from the merge: {', '.join(gaps)}", file=sys.stderr)
@@ -286,3 +295,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nbench {args.command}: stopped by {exc.signal_name}{during}; finished results "
               "are kept, run the same command again to resume", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a read-only or full disk, a folder gone: one line, not a trace
+        print(f"bench {args.command}: {os_error_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def os_error_line(exc: OSError) -> str:
+    """What failed, on which path, and what to do about it."""
+    from bench.run.store import StoreError
+
+    if isinstance(exc, StoreError) or not exc.filename:
+        return str(exc)
+    fix = {errno.ENOSPC: "free some space on that disk, or pass --results-dir on another",
+           errno.EDQUOT: "free some space on that disk, or pass --results-dir on another",
+           errno.EACCES: "make it writable, or pass --results-dir (or --json) elsewhere",
+           errno.EPERM: "make it writable, or pass --results-dir (or --json) elsewhere",
+           errno.EROFS: "the disk is read-only: pass --results-dir (or --json) elsewhere",
+           errno.ENOENT: "check the path exists",
+           errno.ENOTDIR: "a part of that path is a file, not a folder: choose another path",
+           }.get(exc.errno, "check the path and the disk")
+    return f"cannot use {exc.filename} ({exc.strerror or exc}); {fix}"

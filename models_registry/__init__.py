@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import cache
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from models_registry.meta import ModelMeta
 __all__ = ["ModelMeta", "UnknownModelError", "all_models", "get_model", "resolve_model_spec"]
 
 REFERENCE_MODEL = "bert-base"  # every speed-up in the leaderboard is relative to it
+# Ad-hoc models are named "hf:<hub-id>" and "local:<directory name>": a declared name has no
+# colon, so a local directory called bert-base can never stand in for the registry's
+# bert-base (as a ratio's reference or a claim's evidence).
+DECLARED_NAME = re.compile(r"[a-z0-9][a-z0-9.-]*")
 
 
 class UnknownModelError(KeyError):
@@ -29,6 +34,9 @@ def all_models() -> dict[str, ModelMeta]:
         meta = getattr(module, "MODEL", None)
         if not isinstance(meta, ModelMeta):
             raise TypeError(f"{module.__file__} must define MODEL = ModelMeta(...)")
+        if not DECLARED_NAME.fullmatch(meta.name):
+            raise ValueError(f"{module.__file__}: model name {meta.name!r} must be lower-case "
+                             "letters, digits, '.' or '-' (ad-hoc models own 'hf:'/'local:')")
         if meta.name in found:
             raise ValueError(f"model name {meta.name!r} is declared twice")
         found[meta.name] = meta
@@ -53,7 +61,7 @@ def resolve_model_spec(spec: str) -> ModelMeta:
             if meta.hub_id == hub_id:  # a declared model keeps its exact config
                 return meta
         return ModelMeta(
-            name=hub_id.replace("/", "--"),
+            name=f"hf:{hub_id}",
             hub_id=hub_id,
             family="",  # read from the resolved config.json
             revision=revision or None,

@@ -117,7 +117,7 @@ class ModelMeta:
         if not family:
             raise ValueError(f"{config_file} has no 'model_type'; cannot tell the architecture")
         return cls(
-            name=directory.name,
+            name=f"local:{directory.name}",  # never a declared name (see DECLARED_NAME)
             hub_id=None,
             family=family,
             config=_architecture_only(config),

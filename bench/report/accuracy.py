@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from bench.report import select
-from bench.report.markdown_tables import markdown_table
+from bench.report.markdown_tables import markdown_table, md_text
 from suites.records.schema import JobResult
 
 
@@ -20,17 +20,38 @@ def evaluations(results: list[JobResult]) -> list[tuple[str, str, dict[str, Any]
     return [(e.label, model, e.metrics) for model, e in select.evaluations(results)]
 
 
+def set_figure(metrics: dict[str, Any]) -> tuple[str, float | None]:
+    """The figure that means something on a set, and its name: accuracy where the set holds
+    more than one class; on a one-class set, the share of that class the model kept
+    (1 − FPR on a set of negatives only, TPR on a set of positives only)."""
+    present = [name for name, c in (metrics.get("per_class") or {}).items()
+               if c.get("support")]
+    positive = metrics.get("positive_class")
+    if len(present) == 1 and positive is not None:
+        if present[0] == positive:
+            return "TPR %", None if metrics.get("fnr") is None else 1 - metrics["fnr"]
+        return "1−FPR %", None if metrics.get("fpr") is None else 1 - metrics["fpr"]
+    return "acc %", metrics.get("accuracy")
+
+
 def accuracy_columns(results: list[JobResult]) -> dict[str, dict[str, float | None]]:
     """model → its summary columns (percent): each evaluation feeds the column its suite
-    names; a column fed by several sets (the external ones) holds their mean."""
-    fed: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    for model, e in select.evaluations(results):
+    names. A column fed by several sets (the external ones) becomes one column per set,
+    named by the set and by its figure (:func:`set_figure`): a mean over sets of different
+    sizes and class mixes is no set's accuracy."""
+    fed: dict[str, set[str]] = defaultdict(set)
+    for _, e in select.evaluations(results):
         if e.summary_column:
-            fed[(model, e.summary_column)][e.label] = e.metrics["accuracy"]  # newest wins
+            fed[e.summary_column].add(e.set_name)
     columns: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for (model, column), by_set in fed.items():
-        values = list(by_set.values())
-        columns[model][column] = round(100 * sum(values) / len(values), 2)
+    for model, e in select.evaluations(results):  # the newest result comes last and wins
+        if not e.summary_column:
+            continue
+        name = e.summary_column
+        figure, value = set_figure(e.metrics)
+        if len(fed[name]) > 1 or figure != "acc %":
+            name = f"{name.removesuffix(' acc %')} {e.set_name} {figure}"
+        columns[model][name] = None if value is None else round(100 * value, 2)
     return columns
 
 
@@ -68,7 +89,8 @@ def error_analysis(results: list[JobResult]) -> str:
     listed = [(model, e) for model, e in select.evaluations(results) if e.lists_mistakes]
     for model, e in sorted(listed, key=lambda me: (me[0], me[1].set_name)):
         mistakes = e.metrics.get("confident_mistakes") or []
-        out += [f"#### {model} on {e.set_name}: {len(mistakes)} most confident mistakes", ""]
+        out += [f"#### {md_text(model)} on {md_text(e.set_name)}: {len(mistakes)} most "
+                "confident mistakes", ""]
         if not mistakes:
             out += ["_none_", ""]
             continue

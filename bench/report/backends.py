@@ -9,16 +9,27 @@ from typing import Any
 import pandas as pd
 
 from bench.report import select
+from bench.report.markdown_tables import md_text
 from bench.report.noise import ci_columns
 from models_registry import REFERENCE_MODEL
 from suites.backends import REFERENCE, backend_of
 from suites.latency.ratios import speed_ratio
+from suites.latency.roofline import peak_share
 from suites.records.roles import LATENCY, PointMeasure
 from suites.records.schema import JobResult
 
 BACKEND_POINT = (8, 128)  # the issue's target point: batch 8, 128 tokens
-# Each model at its best backend against the reference model at its own best.
-BEST_EACH = f"best-each × vs {REFERENCE_MODEL}"
+
+
+def best_names(point: tuple[int, int] = BACKEND_POINT) -> tuple[str, str, str]:
+    """The best-backend columns, each naming the point it was ranked at: (backend, its ×
+    over its own fp32 eager, × over the reference model at that one's best backend)."""
+    where = f"b{point[0]}/s{point[1]}"
+    return (f"best backend {where}", f"best × {where}",
+            f"best-each × vs {REFERENCE_MODEL} {where}")
+
+
+BEST_BACKEND, BEST_X, BEST_EACH = best_names()
 
 
 def reference_points(results: list[JobResult], measure: PointMeasure
@@ -100,7 +111,7 @@ def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
                 "p50 ms": round(p["p50_ms"], 2), "samples/s": round(p["samples_per_s"], 1),
                 **ci_columns(f"× vs {REFERENCE}",
                              speed_ratio(ref_point, p) if ref_point else None),
-                "GFLOP/s": p.get("achieved_gflops"), "% peak": p.get("pct_of_peak"),
+                "GFLOP/s": p.get("achieved_gflops"), "% peak": peak_share(p.get("pct_of_peak")),
                 "convert s": r.metrics.get("prepare_s"),
                 "first call ms": p.get("first_call_ms"),
                 "agree %": agree, "max |Δlogit|": max_diff,
@@ -116,6 +127,7 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
     eager, and its speed-up over ``reference_model`` at that one's best backend (each model
     at its best, beside the same-backend ``× vs`` columns)."""
     out, best_points = {}, {}
+    backend_column, x_column, each_column = best_names(point)
     for model, by_backend in _latency_by_model(results).items():
         ranked = [(speed_ratio(ref, p), name, r, p) for name, r in by_backend.items()
                   if gate(r)[0] and (p := _point(r, *point))
@@ -125,9 +137,8 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
         ratio, name, r, best_points[model] = max(ranked, key=lambda t: t[0].value)
         agree, max_diff = _parity_figures(r.metrics.get("parity"))
         out[model] = {  # the reference, when it wins, agrees with itself exactly
-            f"best backend b{point[0]}/s{point[1]}": name,
-            "best ×": round(ratio.value, 2),
-            "best × low": round(ratio.low, 2), "best × high": round(ratio.high, 2),
+            backend_column: name,
+            **ci_columns(x_column, ratio),
             "best agree %": 100.0 if agree is None else agree,
             "best max |Δlogit|": 0.0 if max_diff is None else max_diff,
             # small-model agreement above; on a real fine-tuned model where the gate had one
@@ -136,7 +147,7 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
     reference = best_points.get(reference_model)
     for model, mine in best_points.items():
         if reference is not None:
-            out[model].update(ci_columns(BEST_EACH, speed_ratio(reference, mine)))
+            out[model].update(ci_columns(each_column, speed_ratio(reference, mine)))
     return out
 
 
@@ -151,8 +162,8 @@ def machine_peak_line(results: list[JobResult]) -> str | None:
     parts = [f"{k} {v['gflops']:.0f} G{'OP' if k == 'int8' else 'FLOP'}/s"
              for k, v in peaks["peaks"].items()]
     return (f"- Measured GEMM peak ({peaks['threads']} threads, median of repeats, best of "
-            f"n×n sizes): {', '.join(parts)}; `% peak` holds each point against the peak of "
-            "its backend's precision")
+            f"n×n sizes): {md_text(', '.join(parts))}; `% peak` holds each point against the "
+            "peak of its backend's precision")
 
 
 def accuracy_delta_table(results: list[JobResult]) -> pd.DataFrame:

@@ -199,17 +199,26 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
         baselines[r.run_id].append(r)
     for measure in POINT_MEASURES:  # hardware-bound: never compared across machines
         pa, pb = _points(a, measure), _points(b, measure)
-        per_run = [_points(rs, measure) for rs in baselines.values()]
+        per_run = {run: _points(rs, measure) for run, rs in sorted(baselines.items())}
+        refused += _thread_mismatches(measure, pa, pb)
         for key in sorted(pa.keys() & pb.keys(), key=str):
             (_, ra), (point_b, rb) = pa[key], pb[key]
             model, backend, _, batch, seq = key
             where = f"b{batch}/s{seq}"
+            machines = {run: points[key][1].hardware_fingerprint
+                        for run, points in per_run.items() if key in points}
+            if len(set(machines.values())) > 1:  # pooling them would measure the machines
+                refused.append(f"{measure.name} {model}/{backend} {where}: the baseline runs "
+                               "were measured on different machines ("
+                               + ", ".join(f"{run} on {fp}" for run, fp in machines.items())
+                               + "); pool only runs of one machine")
+                continue
             cross = ra.hardware_fingerprint != rb.hardware_fingerprint
             if cross and not allow_hardware_mismatch:
                 refused.append(f"{measure.name} {model}/{backend} {where}: hardware "
                                f"{ra.hardware_fingerprint} vs {rb.hardware_fingerprint}")
                 continue
-            runs_a = [points[key][0] for points in per_run if key in points]
+            runs_a = [points[key][0] for points in per_run.values() if key in points]
             key_, samples = measure.value_key, measure.samples_key
             if samples:  # per-call samples: a statistical comparison
                 between = between_run_noise([p[key_] for p in runs_a])
@@ -263,6 +272,25 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
     return Comparison(_describe(a), _describe(b), deltas, notices, refused)
 
 
+def _thread_mismatches(measure: PointMeasure, pa: dict[tuple, Any], pb: dict[tuple, Any]
+                       ) -> list[str]:
+    """Points both runs timed, but at different thread counts: a different measurement,
+    said so instead of silently left out."""
+    def by_point(points: dict[tuple, Any]) -> dict[tuple, set]:
+        out: dict[tuple, set] = defaultdict(set)
+        for model, backend, threads, batch, seq in points:
+            out[(model, backend, batch, seq)].add(threads)
+        return out
+
+    ta, tb = by_point(pa), by_point(pb)
+    return [f"{measure.name} {model}/{backend} b{batch}/s{seq}: threads "
+            f"{'/'.join(map(str, sorted(ta[k], key=str)))} vs "
+            f"{'/'.join(map(str, sorted(tb[k], key=str)))}; compare runs made with the same "
+            "--threads"
+            for k in sorted(ta.keys() & tb.keys(), key=str) if not ta[k] & tb[k]
+            for model, backend, batch, seq in [k]]
+
+
 def parse_fail_on(items: list[str]) -> dict[str, float]:
     """``latency=10%`` ``memory=5%`` ``accuracy=1pt`` ``detection=2pt`` → thresholds."""
     thresholds = {}
@@ -288,8 +316,9 @@ def render(comparison: Comparison, thresholds: dict[str, float]) -> str:
     out = [f"A: {comparison.a_label}", f"B: {comparison.b_label}", ""]
     out += [f"NOTE: {n}" for n in comparison.notices]
     if comparison.refused:
-        out += [f"REFUSED ({len(comparison.refused)}): latency/memory measured on different "
-                "hardware is not compared; pass --allow-hardware-mismatch to see them flagged"]
+        out += [f"REFUSED ({len(comparison.refused)}): latency/memory rows measured on "
+                "different machines or thread counts are not compared (different hardware "
+                "of A and B: --allow-hardware-mismatch shows them flagged)"]
         out += [f"  - {r}" for r in comparison.refused[:10]]
         if len(comparison.refused) > 10:
             out.append(f"  … and {len(comparison.refused) - 10} more")
@@ -299,8 +328,10 @@ def render(comparison: Comparison, thresholds: dict[str, float]) -> str:
     if thresholds:
         rule = ", ".join(f"{k} > {v:g}{' pts' if k in HIGHER_IS_BETTER else '%'}"
                          for k, v in sorted(thresholds.items()))
-        out += ["", f"gate ({rule}): "
-                + (f"FAIL — {len(failing)} significant regression(s)" if failing else "pass")]
+        verdict = (f"FAIL — {len(failing)} significant regression(s)" if failing
+                   else f"NOT PASSED — {len(comparison.refused)} row(s) refused, not gated"
+                   if comparison.refused else "pass")
+        out += ["", f"gate ({rule}): {verdict}"]
         out += [f"  - {d.metric} {d.model}/{d.backend} {d.where}: {d.change:+.2f}"
                 f"{' pts' if d.metric in HIGHER_IS_BETTER else '%'}" for d in failing]
     return "\n".join(out)

@@ -51,10 +51,14 @@ class Plot:
         raise NotImplementedError
 
     def png(self) -> bytes:
+        import matplotlib
         import matplotlib.style
         from matplotlib.figure import Figure
 
-        with matplotlib.style.context("default"):
+        # Names and CPU strings come from result files: "$…$" in one is text, not math
+        # (mathtext would render it, or fail to parse it and stop the whole publish).
+        with matplotlib.style.context("default"), matplotlib.rc_context(
+                {"text.parse_math": False}):
             fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
             ax = fig.add_subplot()
             self.draw(ax)

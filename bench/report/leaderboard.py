@@ -16,7 +16,9 @@ from bench.report import select
 from bench.report.accuracy import accuracy_columns, error_analysis, mcnemar_table
 from bench.report.backends import (
     BACKEND_POINT,
+    BEST_BACKEND,
     BEST_EACH,
+    BEST_X,
     accuracy_delta_table,
     backend_table,
     best_backends,
@@ -24,7 +26,7 @@ from bench.report.backends import (
     reference_points,
 )
 from bench.report.figures import Plot
-from bench.report.markdown_tables import markdown_table
+from bench.report.markdown_tables import markdown_table, md_code, md_text
 from bench.report.noise import CI_BOUNDS, ci_columns, ratio_notes, with_ci
 from bench.report.plots import write_plots
 from bench.report.threads import threads_note, threads_table
@@ -36,16 +38,17 @@ from suites.backends import REFERENCE as REFERENCE_BACKEND
 from suites.backends import backend_of
 from suites.latency.ratios import speed_factors, speed_ratio
 from suites.records.atomic import atomic_write_text
+from suites.records.paths import safe_name
 from suites.records.roles import LATENCY, MEMORY
 from suites.records.schema import JobResult
 
 SUMMARY_POINTS = ((1, 128), (8, 128))
 SUMMARY_MEMORY_POINT = (8, 512)
-ACCURACY_COLUMNS = ("in-domain acc %", "external acc %", "MNLI-m %", "MNLI-mm %")
-BEST_COLUMNS = ("best backend b8/s128", "best ×", BEST_EACH, "best agree %",
+ACCURACY_COLUMNS = ("in-domain acc %", "external", "MNLI-m %", "MNLI-mm %")  # in this order
+BEST_COLUMNS = (BEST_BACKEND, BEST_X, BEST_EACH, "best agree %",
                 "best max |Δlogit|", "best real-model agree %")
 # besides the "× vs" columns, the ratios that carry a 95% CI
-CI_COLUMNS = ("best ×", BEST_EACH)
+CI_COLUMNS = (BEST_X, BEST_EACH)
 
 
 def load_all(results_root: Path) -> list[JobResult]:
@@ -65,7 +68,7 @@ def latest_per_job(results: list[JobResult]) -> list[JobResult]:
 
 def section_key(result: JobResult) -> str:
     """A section's stable name (also its plot folder): hardware fingerprint and threads."""
-    return f"{result.hardware_fingerprint}-t{result.config.get('threads')}"
+    return safe_name(f"{result.hardware_fingerprint}-t{result.config.get('threads')}")
 
 
 def sections(results: list[JobResult]) -> dict[str, list[JobResult]]:
@@ -86,6 +89,7 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
     arch = {model: a for model, (_, a) in select.architectures(ok).items()}
     weights = {r.model.name: r.model.weights for r in ok if select.measures_cost(r)}
     accuracy = accuracy_columns(ok)
+    accuracy_names = _accuracy_order({c for cols in accuracy.values() for c in cols})
     best = best_backends(ok)
     latency = reference_points(ok, LATENCY)
     p50 = {point: {m: pts[point]["p50_ms"] for m, pts in latency.items() if point in pts}
@@ -122,7 +126,7 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
             if column in CI_COLUMNS:
                 for bound in CI_BOUNDS:
                     row[f"{column} {bound}"] = best.get(name, {}).get(f"{column} {bound}")
-        for column in ACCURACY_COLUMNS:
+        for column in accuracy_names:
             row[column] = accuracy.get(name, {}).get(column)
         # A timing the machine disturbed even after repeats is shown, never passed as clean.
         row[DISTURBED_COLUMN] = ", ".join(
@@ -132,13 +136,23 @@ def summary_table(results: list[JobResult]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if not frame.empty:  # columns nobody filled are left out
         optional = (*BEST_COLUMNS, *(f"{c} {b}" for c in CI_COLUMNS for b in CI_BOUNDS),
-                    *ACCURACY_COLUMNS, DISTURBED_COLUMN,
+                    *accuracy_names, DISTURBED_COLUMN,
                     *(f"{f} × b{b}/s{q}" for f in ("FLOP", "efficiency")
                       for b, q in SUMMARY_POINTS))
         frame = frame.drop(columns=[c for c in optional if frame[c].isna().all()])
     if not frame.empty and frame["params (M)"].notna().any():
         frame = frame.sort_values("params (M)", kind="stable")
     return frame
+
+
+def _accuracy_order(columns: set[str]) -> list[str]:
+    """The accuracy columns in ACCURACY_COLUMNS' order (by prefix: one column per external
+    set), then any other a suite feeds, by name."""
+    def rank(column: str) -> tuple[int, str]:
+        hit = [i for i, c in enumerate(ACCURACY_COLUMNS) if column.startswith(c)]
+        return (hit[0] if hit else len(ACCURACY_COLUMNS), column)
+
+    return sorted(columns, key=rank)
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -175,16 +189,18 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
         shas = sorted({f"{(r.git.sha or 'unknown')[:10]}{'-dirty' if r.git.dirty else ''}"
                        for r in rs})
         out += [
-            f"## Hardware `{fingerprint}`, {threads} threads",
+            f"## Hardware {md_code(fingerprint)}, {md_text(threads)} threads",
             "",
-            f"- CPU: {describe_hardware(env.__dict__)}",
-            f"- Software: Python {env.python}, torch {env.packages.get('torch')}, "
-            f"transformers {env.packages.get('transformers')}; backend "
-            f"{runtime.get('backend', 'n/a')}, {runtime.get('dtype', 'n/a')}, attention "
-            f"{runtime.get('attn_implementation', 'n/a')}, intra/inter-op threads "
-            f"{runtime.get('intra_op_threads', 'n/a')}/{runtime.get('inter_op_threads', 'n/a')}",
-            f"- Runs: {', '.join(runs)}; code {', '.join(shas)}; finished "
-            f"{max(r.finished_at for r in rs)}",
+            f"- CPU: {md_text(describe_hardware(env.__dict__))}",
+            "- Software: " + md_text(
+                f"Python {env.python}, torch {env.packages.get('torch')}, "
+                f"transformers {env.packages.get('transformers')}; backend "
+                f"{runtime.get('backend', 'n/a')}, {runtime.get('dtype', 'n/a')}, attention "
+                f"{runtime.get('attn_implementation', 'n/a')}, intra/inter-op threads "
+                f"{runtime.get('intra_op_threads', 'n/a')}/"
+                f"{runtime.get('inter_op_threads', 'n/a')}"),
+            f"- Runs: {md_text(', '.join(runs))}; code {md_text(', '.join(shas))}; finished "
+            f"{md_text(max(r.finished_at for r in rs))}",
             *([peak] if (peak := machine_peak_line(rs)) else []),
             "",
             "### Summary",
@@ -205,7 +221,8 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
         if figures:
             out += ["### Plots", ""]
             for plot in figures:
-                out += [f"![{plot.alt}]({plots_href}/{key}/{plot.filename})", ""]
+                out += [f"![{md_text(plot.alt)}]({plots_href}/{key}/{plot.filename})",
+                        ""]
         for suite in SUITES.values():
             mine = [r for r in rs if r.suite == suite.name]
             if not mine:
@@ -233,14 +250,15 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
         if failed:
             out += ["### Failed jobs", ""]
             out += [
-                f"- `{r.job_id}` ({r.status}): {r.error.message if r.error else ''}"
+                f"- {md_code(r.job_id)} ({md_text(r.status)}): "
+                f"{md_text(r.error.message) if r.error else ''}"
                 for r in sorted(failed, key=lambda r: r.job_id)
             ]
             out.append("")
     notes = sorted({a.flops_counted for r in current if r.status == "ok"
                     and (s := select.suite_of(r)) and (a := s.architecture(r))} - {None})
     if notes:
-        out += ["FLOPs count: " + "; ".join(notes) + ".", ""]
+        out += ["FLOPs count: " + md_text("; ".join(notes)) + ".", ""]
     return "\n".join(out)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bench.report import select
+from bench.report.markdown_tables import md_text
 from suites.latency.ratios import PAIRED_METHOD, UNPAIRED_METHOD, Ratio
 from suites.records.roles import LATENCY
 from suites.records.schema import JobResult
@@ -103,7 +104,7 @@ def _stops_text(summary: dict[str, Any]) -> str:
 def _control_text(control: dict[str, Any]) -> str:
     points = ", ".join(f"{where} {p['value']:.3f} ({p['low']:.3f}–{p['high']:.3f})"
                        for where, p in sorted(control["points"].items()))
-    return f"{control['entry']} against itself in run {control['run']}: {points}"
+    return md_text(f"{control['entry']} against itself in run {control['run']}: {points}")
 
 
 def ratio_notes(results: list[JobResult]) -> list[str]:

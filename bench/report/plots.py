@@ -7,6 +7,8 @@ deleted, so the folder holds exactly what the leaderboard embeds.
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from bench.report.figures import (
     Plot,
 )
 from suites.backends import REFERENCE
+from suites.records.paths import UnsafePathError, inside, safe_name
 from suites.records.roles import LATENCY, MEMORY
 from suites.records.schema import JobResult
 
@@ -100,26 +103,51 @@ def section_plots(results: list[JobResult]) -> list[Plot]:
     return plots + confusions
 
 
+MANIFEST = "manifest.json"  # in plots/: the files publish made, the only ones it deletes
+MANIFEST_SCHEMA = "compact-encoder-bench/plots-manifest/1"
+
+
+def published_plots(plots_dir: Path) -> list[Path]:
+    """The figures the last publish made (its manifest); none when there is no manifest."""
+    try:
+        record = json.loads((plots_dir / MANIFEST).read_text(encoding="utf-8"))
+        files = record["files"] if record.get("schema") == MANIFEST_SCHEMA else []
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    found = []
+    for name in files if isinstance(files, list) else []:
+        path = plots_dir / str(name)
+        try:  # a hand-edited manifest cannot point publish outside plots/
+            found.append(inside(plots_dir, path))
+        except UnsafePathError:
+            continue
+    return found
+
+
 def write_plots(sections: dict[str, list[JobResult]], plots_dir: Path) -> dict[str, list[Plot]]:
-    """Every section's figures under ``plots_dir/<section>/``; files no longer produced are
-    removed, and a file whose bytes did not change is left untouched."""
-    from suites.records.atomic import atomic_write_bytes
+    """Every section's figures under ``plots_dir/<section>/``, listed in ``plots_dir/
+    manifest.json``. A figure an earlier publish made (listed there) and no longer produced
+    is removed; nothing else in the folder is touched, so a user's own files survive. A file
+    whose bytes did not change is left untouched."""
+    from suites.records.atomic import atomic_write_bytes, atomic_write_text
 
     made: dict[str, list[Plot]] = {}
     keep: set[Path] = set()
     for key, results in sorted(sections.items()):
         made[key] = section_plots(results)
         for plot in made[key]:
-            path = plots_dir / key / plot.filename
+            path = inside(plots_dir, plots_dir / safe_name(key) / plot.filename)
             data = plot.png()
             if not path.is_file() or path.read_bytes() != data:
                 atomic_write_bytes(path, data)
             keep.add(path)
-    if plots_dir.is_dir():
-        for path in sorted(plots_dir.rglob("*.png")):
-            if path not in keep:
-                path.unlink()
-        for directory in sorted(plots_dir.glob("*/"), reverse=True):
-            if directory.is_dir() and not any(directory.iterdir()):
-                directory.rmdir()
+    for path in published_plots(plots_dir):
+        if path not in keep and path.suffix == ".png" and path.is_file():
+            path.unlink()
+            with contextlib.suppress(OSError):  # its folder, once empty (never a non-empty one)
+                path.parent.rmdir() if path.parent != plots_dir else None
+    if keep or (plots_dir / MANIFEST).is_file():
+        files = sorted(p.relative_to(plots_dir).as_posix() for p in keep)
+        atomic_write_text(plots_dir / MANIFEST, json.dumps(
+            {"schema": MANIFEST_SCHEMA, "files": files}, indent=1) + "\n")
     return made

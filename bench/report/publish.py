@@ -16,12 +16,14 @@ from typing import Any
 
 from bench.report.html_page import render_html
 from bench.report.leaderboard import load_all, sections, summary_table, write_leaderboard
-from bench.report.markdown_tables import markdown_table
+from bench.report.markdown_tables import markdown_table, md_text
 from bench.report.noise import noise_floor
+from bench.report.plots import published_plots
 from bench.report.verdicts import assess_all, verdict_table, write_verdicts
 from bench.run.environment import describe_hardware
 from bench.run.store import SCRATCH_DIR, exclusive_file_lock
 from suites.records.atomic import atomic_write_text
+from suites.records.paths import safe_name
 from suites.records.schema import JobResult
 
 SUMMARY_SCHEMA = "compact-encoder-bench/summary/1"
@@ -112,9 +114,10 @@ def _publish(root: Path) -> Published:
                                             ensure_ascii=False) + "\n")
     html_path = root / "index.html"  # beside leaderboard.md: the same relative plot paths
     claims = verdict_table(assessed)
-    if not claims.empty:  # each claim links to its full record
-        claims["claim"] = [f"[{c}](verdicts/{c}.json)" for c in claims["claim"]]
+    if not claims.empty:  # each claim links to its full record (claim ids are the registry's)
+        claims["claim"] = [f"[{md_text(c)}](verdicts/{safe_name(c)}.json)"
+                           for c in claims["claim"]]
     atomic_write_text(html_path, render_html(leaderboard.read_text(encoding="utf-8"),
-                                             markdown_table(claims)))
-    plots = sorted((root / "plots").rglob("*.png")) if (root / "plots").is_dir() else []
+                                             markdown_table(claims, markdown_columns=("claim",))))
+    plots = published_plots(root / "plots")
     return Published(leaderboard, plots, verdicts, csv_path, json_path, html_path)

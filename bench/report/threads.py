@@ -15,6 +15,7 @@ from collections import defaultdict
 import pandas as pd
 
 from bench.report import select
+from bench.report.markdown_tables import md_text
 from suites.backends import backend_of
 from suites.records.roles import LATENCY
 from suites.records.schema import JobResult
@@ -57,7 +58,8 @@ def threads_note(results: list[JobResult], fingerprint: str) -> str:
             by_threads[int(r.config["threads"])].add(f"{r.run_id} ({r.finished_at[:10]})")
     parts = [f"{t} thread{'s' if t > 1 else ''}: {', '.join(sorted(runs))}"
              for t, runs in sorted(by_threads.items())]
-    return ("Each thread count comes from separate runs (" + "; ".join(parts) + "), so read "
+    return ("Each thread count comes from separate runs (" + md_text("; ".join(parts))
+            + "), so read "
             "the columns as levels, not as a ratio: between runs this machine drifts.")
 
 

@@ -223,13 +223,14 @@ def write_verdicts(results_root: Path, results: list[JobResult] | None = None,
     every stored run (``results``, or the claims already judged: ``assessed``)."""
     from bench.report.leaderboard import load_all
     from suites.records.atomic import atomic_write_json
+    from suites.records.paths import inside, safe_name
 
     if assessed is None:
         assessed = assess_all(load_all(Path(results_root)) if results is None else results)
     out_dir = Path(results_root) / "verdicts"
     written = []
     for a in assessed:
-        path = out_dir / f"{a.claim.id}.json"
+        path = inside(out_dir, out_dir / f"{safe_name(a.claim.id)}.json")
         atomic_write_json(path, verdict_record(a))
         written.append(path)
     return written

@@ -144,23 +144,34 @@ def plan_jobs(
 
 def preflight(jobs: list[JobSpec]) -> list[str]:
     """Every suite's missing data, found in seconds, before any job starts; every ad-hoc hub
-    model that can be found nowhere; and every job whose declared architecture leaves it no
-    point to measure."""
+    model that can be found nowhere; every declared architecture with an impossible size;
+    and every job whose architecture leaves it no point to measure or whose largest point
+    cannot fit in the memory this machine has free."""
+    import psutil
+
     from models_registry.weights import unbuildable
     from suites.data.errors import DataError
     from suites.runtime import NothingToMeasure, runnable_points
+    from suites.sizing import config_problems, memory_problem
 
     problems, checked = [], set()
+    available = psutil.virtual_memory().available
     for meta in {spec.model.name: spec.model for spec in jobs}.values():
         if reason := unbuildable(meta):
             problems.append(f"{meta.name}: {reason}")
+        problems += [f"{meta.name}: {p}" for p in config_problems(meta.config or {})]
     for spec in jobs:
         points = [(1, s) for s in spec.config.get("seq_lens") or ()]
-        if points and spec.model.config:
+        if points and spec.model.config and not config_problems(spec.model.config):
             try:
-                runnable_points(spec.model.config, points)
+                runnable, _ = runnable_points(spec.model.config, points)
             except NothingToMeasure as exc:
                 problems.append(f"{spec.model.name}/{spec.suite}: {exc}")
+            else:
+                batch = max(spec.config.get("batch_sizes") or [1])
+                seq = max(s for _, s in runnable)
+                if reason := memory_problem(spec.model.config, batch, seq, available):
+                    problems.append(f"{spec.model.name}/{spec.suite}: {reason}")
         if spec.suite in checked:
             continue
         checked.add(spec.suite)

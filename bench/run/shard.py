@@ -67,6 +67,7 @@ class MergeReport:
     unchanged: list[str] = field(default_factory=list)
     sources: dict[str, int] = field(default_factory=dict)  # run id → results taken
     hardware: set[str] = field(default_factory=set)
+    code: set[str] = field(default_factory=set)  # git sha (+ -dirty) of each result merged
     shards: set[str] = field(default_factory=set)
     superseded: list[str] = field(default_factory=list)
 
@@ -121,6 +122,8 @@ def _write_merged(chosen: dict[str, tuple[JobResult, Path]], store: RunStore,
         result.merged_from, result.run_id = origin, into
         report.sources[origin] = report.sources.get(origin, 0) + 1
         report.hardware.add(result.hardware_fingerprint)
+        report.code.add(f"{(result.git.sha or 'unknown')[:10]}"
+                        f"{'-dirty' if result.git.dirty else ''}")
         if result.shard:
             report.shards.add(result.shard)
         try:

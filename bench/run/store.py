@@ -22,6 +22,7 @@ from typing import Any
 
 from suites import SUITES
 from suites.records.atomic import atomic_write_json
+from suites.records.paths import check_name, inside
 from suites.records.schema import JobResult, ResultSchemaError
 
 DEFAULT_RESULTS_DIR = Path("results")
@@ -40,14 +41,14 @@ class RunStore:
 
     def __init__(self, root: Path, run_id: str) -> None:
         self.root = Path(root)
-        self.run_id = run_id
+        self.run_id = check_name(run_id, "run id")
         self.dir = self.root / "runs" / run_id
 
     def path_for(self, job_id: str) -> Path:
-        return self.dir / f"{job_id}.json"
+        return inside(self.dir, self.dir / f"{check_name(job_id, 'job id')}.json")
 
     def log_path(self, job_id: str) -> Path:
-        return self.dir / "logs" / f"{job_id}.log"
+        return inside(self.dir, self.dir / "logs" / f"{check_name(job_id, 'job id')}.log")
 
     def write(self, result: JobResult) -> bool:
         """Store ``result``; False (and nothing written) when it is not ``ok`` and an ``ok``
@@ -202,8 +203,10 @@ def read_run(spec: str | Path, results_root: Path) -> tuple[Path, list[tuple[Pat
 def load_result(path: Path) -> JobResult:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, an over-long integer
         raise ResultSchemaError(f"{path}: not a JSON result file ({exc})") from None
+    except RecursionError:
+        raise ResultSchemaError(f"{path}: not a result file (JSON nested too deep)") from None
     result = JobResult.from_dict(data, source=str(path))
     suite = SUITES.get(result.suite)
     if suite is not None and result.status == "ok":  # its metrics fit the suite's record

@@ -42,13 +42,16 @@ def classification_metrics(
         y_true, y_pred, labels=labels, average="weighted", zero_division=0
     )
     cm = confusion_matrix(y_true, y_pred, labels=labels)
+    present = support > 0
+    one_class = int(present.sum()) < 2
     out: dict[str, Any] = {
         "n": len(y_true),
         "accuracy": float(accuracy_score(y_true, y_pred)),
         "precision_weighted": float(weighted[0]),
         "recall_weighted": float(weighted[1]),
         "f1_weighted": float(weighted[2]),
-        "f1_macro": float(np.mean(f1)),
+        # Over the classes the set holds: an absent class has no F1 to average in.
+        "f1_macro": None if one_class else float(np.mean(f1[present])),
         "per_class": {
             name: {"precision": float(precision[i]), "recall": float(recall[i]),
                    "f1": float(f1[i]), "support": int(support[i])}
@@ -58,6 +61,8 @@ def classification_metrics(
         "ece": expected_calibration_error(y_true, probs),
         "ci95": bootstrap_ci(y_true, y_pred, len(labels), seed=seed, n_bootstrap=n_bootstrap),
     }
+    if one_class:  # say why a figure is missing rather than print a number that means nothing
+        out["undefined"] = {key: "the set holds one class only" for key in ("f1_macro", "mcc")}
     if positive is not None:
         p = label_names.index(positive)
         tp = cm[p, p]
@@ -66,6 +71,8 @@ def classification_metrics(
         tn = cm.sum() - tp - fn - fp
         out["positive_class"] = positive
         out["fpr"] = float(fp / (fp + tn)) if fp + tn else None
+        # 1 − FPR: on a set of negatives only (real news), the figure that means something.
+        out["specificity"] = None if out["fpr"] is None else 1 - out["fpr"]
         out["fnr"] = float(fn / (fn + tp)) if fn + tp else None
         out.update(detection_metrics(y_true == p, probs[:, p], y_true, y_pred))
     return out
@@ -76,7 +83,8 @@ def detection_metrics(is_positive: np.ndarray, score: np.ndarray, y_true: np.nda
     """What a detector on imbalanced data is judged by: threshold-free ROC-AUC and PR-AUC
     (average precision) of the positive class's probability, and at the argmax decision the
     Matthews correlation and balanced accuracy (accuracy alone rewards missing the rare
-    class). The AUCs are None when the split holds one class only."""
+    class). The AUCs and MCC are None when the split holds one class only: they compare
+    the classes, and sklearn's 0 for MCC there would read as "no better than chance"."""
     from sklearn.metrics import (
         average_precision_score,
         balanced_accuracy_score,
@@ -91,7 +99,8 @@ def detection_metrics(is_positive: np.ndarray, score: np.ndarray, y_true: np.nda
     return {
         "roc_auc": float(roc_auc_score(is_positive, score)) if both else None,
         "pr_auc": float(average_precision_score(is_positive, score)) if both else None,
-        "mcc": float(matthews_corrcoef(y_true, y_pred)),
+        "mcc": float(matthews_corrcoef(y_true, y_pred)) if len(set(y_true.tolist())) > 1
+        else None,
         "balanced_accuracy": balanced,
     }
 

@@ -40,8 +40,9 @@ EXTERNAL_OPTIONS = (
     Option("--external-label-column", "label column of the external files", DATA),
     Option("--external-label-map", "raw label values of the external files to real/fake",
            DATA),
-    Option("--external-label", "one label for every row of each external file", DATA,
-           {"choices": ["real", "fake"]}),
+    Option("--external-label", "one label for every row of an external file: real|fake for "
+           "every file, or FILE=real|fake for the file named FILE (its name without suffix), "
+           "so a labelled and a real-only set run together", DATA, {"nargs": "+"}),
     Option("--external-drop-blank", "drop external rows with empty text instead of failing",
            DATA, {"action": "store_true"}),
 )
@@ -85,14 +86,40 @@ def welfake_overrides(values: Values) -> dict[str, Any]:
                                  "drop", "in-domain")}
 
 
+def fixed_labels(items: list[str] | None, files: list[str]) -> dict[str, str]:
+    """``--external-label`` values → file stem → its one label. ``real`` alone applies to
+    every file; ``NAME=real`` to the file whose stem is NAME (and wins over a bare one)."""
+    from suites.data.errors import DataError
+    from suites.data.news import NEWS_LABELS
+
+    stems = [Path(f).stem for f in files]
+    every, named = None, {}
+    for item in names(items or []):
+        stem, _, label = item.rpartition("=")
+        if label not in NEWS_LABELS:
+            example = stems[0] if stems else "FILE"
+            raise DataError(f"--external-label {item!r}: the label must be one of "
+                            f"{', '.join(NEWS_LABELS)} (e.g. real, or {example}=real)")
+        if not stem:
+            every = label
+        elif stem not in stems:
+            raise DataError(f"--external-label {item!r}: no external file is named {stem!r}; "
+                            f"the files are {', '.join(stems) or 'none'} (names without suffix)")
+        else:
+            named[stem] = label
+    return {stem: named.get(stem, every) for stem in stems if named.get(stem, every)}
+
+
 def external_overrides(values: Values) -> dict[str, Any]:
-    """The external news sets (``sets``)."""
+    """The external news sets (``sets``), each with its own fixed label where given."""
+    files = values.get("external") or []
+    labels = fixed_labels(values.get("external_label"), files)
     sets = tuple(
         _news_source(Path(path).stem, path, values.get("external_text_columns"),
                      values.get("external_label_column"), values.get("external_label_map"),
-                     values.get("external_label"),
+                     labels.get(Path(path).stem),
                      "drop" if values.get("external_drop_blank") else "error", "external")
-        for path in values.get("external") or []
+        for path in files
     )
     return {"sets": sets or None}
 

@@ -25,6 +25,14 @@ def _ci(metrics: dict[str, Any], key: str = "accuracy") -> str:
     return f"{100 * low:.1f}–{100 * high:.1f}"
 
 
+def _defined(metrics: dict[str, Any], key: str) -> float | str:
+    """The figure, or "n/a" and why: on a one-class set MCC and the AUCs compare nothing."""
+    if metrics.get(key) is not None:
+        return round(metrics[key], 4)
+    single = sum(1 for c in (metrics.get("per_class") or {}).values() if c.get("support")) == 1
+    return "n/a: one class in the set" if single else "n/a"
+
+
 def metric_row(metrics: dict[str, Any]) -> dict[str, Any]:
     row = {
         "n": metrics["n"],
@@ -35,9 +43,9 @@ def metric_row(metrics: dict[str, Any]) -> dict[str, Any]:
     if "fpr" in metrics:
         row["FPR %"], row["FNR %"] = _pct(metrics["fpr"]), _pct(metrics["fnr"])
     if "mcc" in metrics:  # detection metrics (results from before them have none)
-        row["ROC-AUC"] = _round(metrics["roc_auc"], 4)
-        row["PR-AUC"] = _round(metrics["pr_auc"], 4)
-        row["MCC"] = round(metrics["mcc"], 4)
+        row["ROC-AUC"] = _defined(metrics, "roc_auc")
+        row["PR-AUC"] = _defined(metrics, "pr_auc")
+        row["MCC"] = _defined(metrics, "mcc")
         row["bal. acc %"] = _pct(metrics["balanced_accuracy"])
     for name, point in (metrics.get("operating_points") or {}).items():
         # at the threshold that kept the false-positive rate at `name` on validation

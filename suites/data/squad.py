@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from suites.data.errors import DataError
+from suites.data.errors import DataError, encoding_hint
 
 VERSIONS = ("1.1", "2.0")
 HUB_IDS = {"1.1": "rajpurkar/squad", "2.0": "rajpurkar/squad_v2"}
@@ -127,7 +127,7 @@ def _read_rows(path: Path, version: str) -> list[tuple[str, dict[str, Any]]]:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 (byte {exc.start}); re-save the file as UTF-8"
+        raise DataError(f"{path}: not UTF-8 (byte {exc.start}); {encoding_hint(path)}"
                         ) from None
     if path.suffix == ".jsonl":
         rows = []
@@ -145,8 +145,10 @@ def _read_rows(path: Path, version: str) -> list[tuple[str, dict[str, Any]]]:
 def _json(text: str, path: Path, where: str) -> Any:
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, or an integer over Python's digit limit
         raise DataError(f"{path}: {where} is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise DataError(f"{path}: {where} is nested too deeply to be SQuAD's format") from None
 
 
 def _official_rows(articles: Any, path: Path):
@@ -162,12 +164,16 @@ def _official_rows(articles: Any, path: Path):
                 answers = _need(qa, "answers", path, f"{where}.qas[{q}]")
                 if not isinstance(answers, list):
                     raise DataError(f"{path}: {where}.qas[{q}].answers must be a list")
+                for i, answer in enumerate(answers):
+                    if not isinstance(answer, dict):
+                        raise DataError(f"{path}: {where}.qas[{q}].answers[{i}] must be an "
+                                        "object with 'text' and 'answer_start', got "
+                                        f"{type(answer).__name__}")
                 yield f"{where}.qas[{q}]", {
                     "id": qa.get("id"), "title": article.get("title", ""), "context": context,
                     "question": qa.get("question"),
-                    "answers": {"text": [x.get("text") for x in answers if isinstance(x, dict)],
-                                "answer_start": [x.get("answer_start") for x in answers
-                                                 if isinstance(x, dict)]},
+                    "answers": {"text": [x.get("text") for x in answers],
+                                "answer_start": [x.get("answer_start") for x in answers]},
                     "is_impossible": qa.get("is_impossible", False),
                 }
 

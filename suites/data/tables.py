@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from suites.data.errors import DataError, rows_excerpt
+from suites.data.errors import DataError, encoding_hint, rows_excerpt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,11 +31,7 @@ def read_table(path: str | Path, *, what: str, fix: str) -> pd.DataFrame:
         if suffix == ".csv":
             frame = pd.read_csv(path, encoding="utf-8", keep_default_na=True)
         elif suffix in (".tsv", ".txt"):
-            import csv
-
-            # GLUE's tsv files (and MultiNLI's tab-separated .txt release) hold unbalanced
-            # quotes inside sentences: never parse quotes.
-            frame = pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8")
+            frame = _read_tsv(path)
         elif suffix == ".jsonl":
             frame = pd.read_json(path, lines=True, encoding="utf-8")
         elif suffix == ".json":
@@ -47,6 +43,31 @@ def read_table(path: str | Path, *, what: str, fix: str) -> pd.DataFrame:
     if frame.empty:
         raise DataError(f"{what}: {path} has no data rows. {fix}")
     return frame
+
+
+def _read_tsv(path: Path) -> pd.DataFrame:
+    """GLUE's tsv files (and MultiNLI's tab-separated .txt release) hold unbalanced quotes
+    inside sentences: read with quotes parsed, they swallow rows. A tsv written by pandas or
+    the csv module quotes a field that holds a tab or a quote: read without quotes parsed,
+    its texts keep literal quotes (and a quoted tab splits the row). Where a field opens with
+    a quote, both readings are made, and the quoted one is kept where it finds the same
+    rows and columns: a GLUE file's unbalanced quote swallows rows, so it keeps its raw
+    reading."""
+    import csv
+
+    import pandas as pd
+
+    raw = pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, encoding="utf-8")
+    opened = raw.select_dtypes(include="object").apply(
+        lambda c: c.str.startswith('"', na=False)).to_numpy().any()
+    if not opened and isinstance(raw.index, pd.RangeIndex):  # no quote opens a field
+        return raw
+    try:
+        quoted = pd.read_csv(path, sep="\t", encoding="utf-8")
+    except (ValueError, pd.errors.ParserError):
+        return raw
+    return quoted if len(quoted) == len(raw) and list(quoted.columns) == [
+        c.strip('"') for c in raw.columns] else raw
 
 
 def check_file(path: Path, what: str, fix: str) -> None:
@@ -66,8 +87,7 @@ def _check_utf8(path: Path, what: str) -> None:
         line = data[: exc.start].count(b"\n") + 1
         raise DataError(
             f"{what}: {path} is not valid UTF-8 (byte {exc.start}, line {line}: "
-            f"{data[exc.start:exc.start + 4]!r}). Re-encode it, e.g. "
-            f"`iconv -f latin1 -t utf-8 {path.name} > fixed.{path.suffix[1:]}`"
+            f"{data[exc.start:exc.start + 4]!r}): {encoding_hint(path)}"
         ) from None
 
 

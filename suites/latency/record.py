@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from suites.records.metrics import PointsRecord
 
@@ -21,3 +21,11 @@ class LatencyMetrics(PointsRecord):
     peak_gflops_used: float | None = None
     interleaving: dict[str, Any] | None = None  # group, entries, plan, A/A control
     tfidf_features: int | None = None  # the TF-IDF baseline's vocabulary size
+
+    point_fields: ClassVar[dict[str, Any]] = {
+        "batch_size": int, "seq_len": int, "n": int,
+        **dict.fromkeys(("p50_ms", "p90_ms", "p99_ms", "mean_ms", "min_ms", "max_ms",
+                         "ms_per_sample", "samples_per_s"), float)}
+    optional_point_fields: ClassVar[dict[str, Any]] = {
+        "samples_ms": list[float], "first_call_ms": float, "achieved_gflops": float,
+        "pct_of_peak": float, "flops": int, "noise_pct": float, "disturbed": bool}

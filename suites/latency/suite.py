@@ -25,6 +25,7 @@ from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.evidence import speed_ratio_claim
 from suites.latency.points import control_record, disturbed_note, point_record
 from suites.latency.record import LatencyMetrics
+from suites.latency.roofline import peak_share
 from suites.latency.rounds import Entry, Point, PointTiming, RoundPlan, interleave
 from suites.latency.tracker import LatencyStats
 from suites.options import SWEEP_OPTIONS, Values, sweep_overrides
@@ -286,7 +287,7 @@ class LatencySuite(Suite):
                     row["level ±%"] = point.get("noise_pct")
                 if point.get("achieved_gflops") is not None:
                     row["GFLOP/s"] = point["achieved_gflops"]
-                    row["% peak"] = point["pct_of_peak"]
+                    row["% peak"] = peak_share(point["pct_of_peak"])
                 if point.get("joules_per_call") is not None:
                     row["J / call"] = point["joules_per_call"]
                 elif point.get("energy"):  # the full reason stays in the result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from suites.records.metrics import PointsRecord
 
@@ -13,3 +14,6 @@ class MemoryMetrics(PointsRecord):
 
     all_agree_with_external: bool | None = None  # psutil and VmHWM agree on every point
     external_tolerance: float | None = None
+
+    point_fields: ClassVar[dict[str, Any]] = {"batch_size": int, "seq_len": int,
+                                              "peak_forward_mib": float}

@@ -10,6 +10,7 @@ Fields added in a later version have defaults: older files still read.
 
 from __future__ import annotations
 
+import math
 import typing
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar
@@ -65,3 +66,36 @@ class PointsRecord(MetricsRecord):
 
     points: list[dict[str, Any]]
     skipped: list[Any] = field(default_factory=list)  # points the architecture cannot take
+
+    # Each point's keys that reports read, with their JSON types (``optional_point_fields``:
+    # checked where present). A point that lacks one, holds another type, or a number that
+    # is not finite and non-negative, makes the file unreadable: it is skipped with a
+    # warning naming the point and the key, and never reaches a table as a crash.
+    point_fields: ClassVar[dict[str, Any]] = {"batch_size": int, "seq_len": int}
+    optional_point_fields: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str = "<metrics>"):
+        record = super().from_dict(data, source=source)
+        for i, point in enumerate(record.points):
+            where = f"{source}: metrics.points[{i}]"
+            if not isinstance(point, dict):
+                raise ResultSchemaError(f"{where} must be an object")
+            for key, hint in {**cls.point_fields, **cls.optional_point_fields}.items():
+                if key not in point:
+                    if key in cls.point_fields:
+                        raise ResultSchemaError(f"{where} misses {key!r}")
+                    continue
+                _check_point_value(point[key], hint, f"{where}.{key}")
+        return record
+
+
+def _check_point_value(value: Any, hint: Any, where: str) -> None:
+    check_type(value, hint, where)
+    numbers = value if typing.get_origin(hint) is list else [value]
+    if hint in (int, float) or typing.get_args(hint) in ((int,), (float,)):
+        for number in numbers:
+            if (not isinstance(number, int | float) or isinstance(number, bool)
+                    or not math.isfinite(number) or number < 0):
+                raise ResultSchemaError(f"{where} must hold finite numbers ≥ 0, got "
+                                        f"{str(number)[:40]!r}")

@@ -51,7 +51,8 @@ class Evaluation:
     label: str  # unique across suites: "in-domain test", "external: <set>", "MNLI <split>"
     set_name: str  # the set as its suite names it
     metrics: dict[str, Any]
-    # The leaderboard summary column it feeds (values of one column are averaged).
+    # The leaderboard summary column it feeds; several sets feeding one column each get a
+    # column of their own, named by the set (never a mean over sets).
     summary_column: str | None = None
     # The suite lists the set's most confident mistakes (``metrics["confident_mistakes"]``).
     lists_mistakes: bool = False

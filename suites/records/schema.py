@@ -11,6 +11,8 @@ import typing
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from suites.records.paths import is_safe_name
+
 # 1.1: optional shard, merged_from. 1.2: status "interrupted" (the run got SIGINT/SIGTERM).
 # 1.3: ``metrics`` is checked, on writing and on reading, against the record its suite
 # declares (``Suite.metrics_type``, suites/<suite>/record.py); 1.x files still read.
@@ -123,6 +125,17 @@ class JobResult:
             values[f.name] = value
         if values["status"] not in typing.get_args(JobStatus):
             raise ResultSchemaError(f"{source}: unknown status {values['status']!r}")
+        # Names that become file and folder names (runs/<run_id>/<job_id>.json, plots/
+        # <fingerprint>-t<threads>/): a crafted file must not steer a write elsewhere.
+        names = {"run_id": values["run_id"], "job_id": values["job_id"],
+                 "merged_from": values.get("merged_from"),
+                 "environment.hardware_fingerprint": values["environment"].hardware_fingerprint}
+        for name, value in names.items():
+            if value is not None and not is_safe_name(value):
+                raise ResultSchemaError(
+                    f"{source}: field {name!r} = {str(value)[:80]!r} is not a safe file name "
+                    "(letters, digits, '.', '_', '-'; no '/' or '..'); this file was not "
+                    "written by bench")
         return cls(**values)
 
 

@@ -3,8 +3,13 @@ split and the v2.0 no-answer threshold, as the official ``evaluate-v2.0.py`` def
 
 Written out here because the official evaluation is a standalone script, not a library, and
 the ``evaluate`` package fetches its metric code from the hub (this suite must score offline).
-The functions follow the script line for line; ``tests/suites/squad/test_metrics.py`` works
-its definitions through by hand. v1.1's script scores answerable questions identically.
+The two scripts differ where a gold answer normalises to nothing, and each version is scored
+by its own: v1.1 (``evaluate-v1.1.py``, ``metrics/squad/compute_score.py`` in
+huggingface/evaluate) keeps every gold answer and scores F1 0 when no token is shared, two
+empty sides included; v2.0 (``evaluate-v2.0.py``, ``metrics/squad_v2/compute_score.py``)
+drops gold answers that normalise to nothing, scores two empty sides F1 1, and counts a
+question HasAns when it lists any answer. ``tests/suites/squad/test_metrics.py`` checks
+worked examples derived from both scripts.
 
 Per question, a prediction is the best non-null span's text and its ``null_odds`` (the null
 score minus the best span's score). At a threshold ``t`` the question is answered "no answer"
@@ -36,13 +41,16 @@ def _tokens(text: str) -> list[str]:
 
 
 def exact(gold: str, prediction: str) -> int:
+    """Both scripts: the normalised strings are equal (two empty ones are)."""
     return int(normalize_answer(gold) == normalize_answer(prediction))
 
 
-def f1(gold: str, prediction: str) -> float:
-    """Token-overlap F1; both empty (a correct "no answer") is 1, one empty is 0."""
+def f1(gold: str, prediction: str, version: str = "2.0") -> float:
+    """Token-overlap F1. v2.0's ``compute_f1``: when either side has no tokens (a "no
+    answer", or text that normalises to nothing), 1 if both are empty, else 0. v1.1's
+    ``f1_score`` has no such rule: no common token is 0, both empty included."""
     gold_tokens, pred_tokens = _tokens(gold), _tokens(prediction)
-    if not gold_tokens or not pred_tokens:
+    if version != "1.1" and (not gold_tokens or not pred_tokens):
         return float(gold_tokens == pred_tokens)
     same = sum((collections.Counter(gold_tokens) & collections.Counter(pred_tokens)).values())
     if same == 0:
@@ -51,19 +59,27 @@ def f1(gold: str, prediction: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def gold_answers(answers: Sequence[str]) -> list[str]:
-    """The answers that normalise to something; none (an unanswerable question) is ``[""]``."""
-    kept = [a for a in answers if normalize_answer(a)]
-    return kept or [""]
+def gold_answers(answers: Sequence[str], version: str = "2.0") -> list[str]:
+    """The answers a prediction is scored against. v2.0's ``get_raw_scores`` keeps those
+    that normalise to something and scores against ``[""]`` when none does; v1.1's
+    ``metric_max_over_ground_truths`` takes every answer as it is."""
+    if version == "1.1":
+        return list(answers) or [""]
+    return [a for a in answers if normalize_answer(a)] or [""]
 
 
-def raw_scores(golds: Sequence[Sequence[str]], predictions: Sequence[str]
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Per question, the best EM and F1 over its gold answers."""
-    em = np.array([max(exact(g, p) for g in gold_answers(gs))
-                   for gs, p in zip(golds, predictions, strict=True)], dtype=float)
-    tf1 = np.array([max(f1(g, p) for g in gold_answers(gs))
-                    for gs, p in zip(golds, predictions, strict=True)], dtype=float)
+def has_answers(golds: Sequence[Sequence[str]]) -> np.ndarray:
+    """v2.0's ``make_qid_to_has_ans``: a question is HasAns when it lists any answer at all,
+    even one that normalises to nothing."""
+    return np.array([bool(answers) for answers in golds], dtype=bool)
+
+
+def raw_scores(golds: Sequence[Sequence[str]], predictions: Sequence[str],
+               version: str = "2.0") -> tuple[np.ndarray, np.ndarray]:
+    """Per question, the best EM and F1 over its gold answers, by ``version``'s script."""
+    pairs = [(gold_answers(gs, version), p) for gs, p in zip(golds, predictions, strict=True)]
+    em = np.array([max(exact(g, p) for g in gs) for gs, p in pairs], dtype=float)
+    tf1 = np.array([max(f1(g, p, version) for g in gs) for gs, p in pairs], dtype=float)
     return em, tf1
 
 
@@ -76,18 +92,20 @@ def apply_threshold(scores: np.ndarray, null_odds: np.ndarray, has_answer: np.nd
 
 
 def best_threshold(scores: np.ndarray, null_odds: np.ndarray, has_answer: np.ndarray,
-                   ) -> tuple[float, float]:
+                   answered: np.ndarray | None = None) -> tuple[float, float]:
     """The official ``find_best_thresh``: (best mean score in percent, its threshold).
 
-    Start from every question predicted null, then answer them in order of rising null odds;
-    the best prefix sets the threshold. When answering none is best, the threshold lies below
-    every question's odds (the official script writes 0.0 there, which does not reproduce its
-    own score when odds can be negative, as here)."""
+    Start from every question predicted null, then answer them in order of rising null odds
+    (a HasAns question gains its score; a NoAns one loses 1 where the prediction is a
+    non-empty text, ``answered``); the best prefix sets the threshold. When answering none
+    is best, the threshold lies below every question's odds (the official script writes 0.0
+    there, which does not reproduce its own score when odds can be negative, as here)."""
+    answered = np.ones(len(scores), dtype=bool) if answered is None else answered
     order = np.argsort(null_odds, kind="stable")
     current = best = float((~has_answer).sum())
     threshold = float(null_odds.min()) - 1.0 if len(null_odds) else 0.0
     for i in order:
-        current += scores[i] if has_answer[i] else -1.0  # predictions are never empty
+        current += scores[i] if has_answer[i] else (-1.0 if answered[i] else 0.0)
         if current > best:
             best, threshold = current, float(null_odds[i])
     return 100.0 * best / len(scores), threshold
@@ -121,8 +139,9 @@ def squad_scores(golds: Sequence[Sequence[str]], predictions: Sequence[str],
                  seed: int = 0) -> dict[str, Any]:
     """EM and F1 (percent, with bootstrap CIs) overall and on HasAns / NoAns; for v2.0 at
     null threshold 0 and at the best threshold on these questions, reported separately."""
-    has_answer = np.array([gold_answers(gs) != [""] for gs in golds], dtype=bool)
-    em, tf1 = raw_scores(golds, predictions)
+    has_answer = has_answers(golds)
+    em, tf1 = raw_scores(golds, predictions, version)
+    answered = np.array([bool(p) for p in predictions], dtype=bool)
     odds = np.asarray(null_odds, dtype=float)
     everything = np.ones(len(em), dtype=bool)
     if version == "1.1":
@@ -134,8 +153,8 @@ def squad_scores(golds: Sequence[Sequence[str]], predictions: Sequence[str],
     out["threshold_0"] = {**_summary(em0, f10, everything, n_resamples, seed),
                           "has_ans": _summary(em0, f10, has_answer, n_resamples, seed),
                           "no_ans": _summary(em0, f10, ~has_answer, n_resamples, seed)}
-    best_em, em_threshold = best_threshold(em, odds, has_answer)
-    best_f1, f1_threshold = best_threshold(tf1, odds, has_answer)
+    best_em, em_threshold = best_threshold(em, odds, has_answer, answered)
+    best_f1, f1_threshold = best_threshold(tf1, odds, has_answer, answered)
     em_b = apply_threshold(em, odds, has_answer, em_threshold)
     f1_b = apply_threshold(tf1, odds, has_answer, f1_threshold)
     out["best_threshold"] = {

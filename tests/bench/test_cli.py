@@ -166,3 +166,29 @@ def test_training_data_errors_are_caught_before_any_job(tmp_path, capsys):
                  str(tmp_path), "--results-dir", str(tmp_path / "r")]) == 2
     assert "is a directory, not a file" in capsys.readouterr().err
     assert not (tmp_path / "r" / "runs").exists()
+
+
+def test_a_full_or_unusable_disk_is_one_line_naming_the_path_not_a_traceback(
+        tmp_path, capsys, monkeypatch):
+    import errno
+
+    import suites.records.atomic as atomic
+    from bench.cli import main
+    from tests.factories import write_fixture_runs
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["publish", "--results-dir", str(blocker / "results")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a part of that path is a file" in err
+    write_fixture_runs(tmp_path / "results")
+
+    def full(path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(atomic, "atomic_write_bytes", full)
+    for command in ("publish", "leaderboard", "verdicts"):
+        assert main([command, "--results-dir", str(tmp_path / "results")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"bench {command}: cannot use {tmp_path / 'results'}")
+        assert "No space left on device" in err and "free some space" in err

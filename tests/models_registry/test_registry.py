@@ -79,3 +79,18 @@ def test_local_dir_without_config_names_the_file(tmp_path):
 def test_meta_round_trips_through_dict():
     meta = get_model("distilbert")
     assert ModelMeta.from_dict(json.loads(json.dumps(meta.to_dict()))) == meta
+
+
+def test_ad_hoc_models_never_take_a_declared_name(tmp_path):
+    import json
+
+    from models_registry import DECLARED_NAME, all_models
+
+    local = tmp_path / "bert-base"  # a 0.14 M-parameter model in a folder named bert-base
+    local.mkdir()
+    (local / "config.json").write_text(json.dumps({"model_type": "bert", "hidden_size": 8}))
+    meta = resolve_model_spec(str(local))
+    assert meta.name == "local:bert-base" and meta.name not in all_models()
+    assert resolve_model_spec("hf:bert-base").name == "hf:bert-base"
+    assert resolve_model_spec("bert-base") is all_models()["bert-base"]
+    assert all(DECLARED_NAME.fullmatch(name) for name in all_models())

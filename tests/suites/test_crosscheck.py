@@ -7,7 +7,7 @@ from suites.latency.crosscheck import crosscheck, main, render
 
 def test_round_robin_figures_and_the_reference_ratio(tiny_model_dirs):
     dirs = [str(tiny_model_dirs["bert"]), str(tiny_model_dirs["distilbert"])]
-    reference = tiny_model_dirs["bert"].name
+    reference = f"local:{tiny_model_dirs['bert'].name}"
     result = crosscheck(dirs, [(1, 16), (2, 16)], rounds=4, warmup=1, threads=1,
                         reference=reference)
     assert len(result["points"]) == 4
@@ -17,15 +17,15 @@ def test_round_robin_figures_and_the_reference_ratio(tiny_model_dirs):
         assert low <= point["ratio_vs_reference"] <= high
         if point["model"] == reference:
             assert point["ratio_vs_reference"] == low == high == 1.0
-    assert "| tiny-distilbert | b2/s16 |" in render(result)
+    assert "| local:tiny-distilbert | b2/s16 |" in render(result)
 
 
 def test_the_command_line_writes_json(tmp_path, tiny_model_dirs, capsys):
     out = tmp_path / "x.json"
-    assert main(["--models", str(tiny_model_dirs["bert"]), "--reference", "tiny-bert",
+    assert main(["--models", str(tiny_model_dirs["bert"]), "--reference", "local:tiny-bert",
                  "--points", "1x8", "--rounds", "2", "--warmup", "0", "--threads", "1",
                  "--json", str(out)]) == 0
-    assert "× vs tiny-bert" in capsys.readouterr().out and out.is_file()
+    assert "× vs local:tiny-bert" in capsys.readouterr().out and out.is_file()
 
 
 def test_agreement_lines_the_script_up_with_the_published_summary(tmp_path):

@@ -71,3 +71,22 @@ def test_two_suites_declaring_one_flag_differently_is_caught(monkeypatch):
     monkeypatch.setitem(SUITES, "dummy", clash)
     with pytest.raises(ValueError, match="--weights"):
         build_parser()
+
+
+def test_external_labels_can_be_given_per_file():
+    import pytest
+
+    from suites.accuracy.options import external_overrides, fixed_labels
+    from suites.data.errors import DataError
+
+    files = ["/d/labelled.csv", "/d/gossip_real.csv"]
+    assert fixed_labels(["gossip_real=real"], files) == {"gossip_real": "real"}
+    assert fixed_labels(["fake", "gossip_real=real"], files) == {"labelled": "fake",
+                                                                 "gossip_real": "real"}
+    sets = external_overrides({"external": files, "external_label": ["gossip_real=real"],
+                               "external_label_column": "label"})["sets"]
+    assert [s.get("fixed_label") for s in sets] == [None, "real"]
+    with pytest.raises(DataError, match="no external file is named 'nope'"):
+        fixed_labels(["nope=real"], files)
+    with pytest.raises(DataError, match="must be one of real, fake"):
+        fixed_labels(["gossip_real=maybe"], files)

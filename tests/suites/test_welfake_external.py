@@ -45,7 +45,7 @@ def welfake_runs(news, tiny_classifier_dirs):
 
 def test_tiny_transformer_learns_the_synthetic_task(welfake_runs):
     _, runs = welfake_runs
-    _, output = runs["tiny-bert"]
+    _, output = runs["local:tiny-bert"]
     assert output.metrics["test"]["accuracy"] > 0.9
     assert output.metrics["training"]["best_validation_f1"] > 0.9
     assert output.weights.source == "local-dir"
@@ -60,7 +60,7 @@ def test_tiny_transformer_learns_the_synthetic_task(welfake_runs):
 
 def test_backends_rescore_the_fine_tuned_model(welfake_runs):
     _, runs = welfake_runs
-    deltas = runs["tiny-bert"][1].metrics["test"]["backends"]
+    deltas = runs["local:tiny-bert"][1].metrics["test"]["backends"]
     assert deltas["pytorch-int8"]["n"] == 90 and deltas["pytorch-int8"]["agreement"] >= 0.95
     if "skipped" not in deltas["onnxruntime"]:  # the [onnx] extra is installed
         assert deltas["onnxruntime"]["agreement"] == 1.0

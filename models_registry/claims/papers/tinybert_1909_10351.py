@@ -60,15 +60,15 @@ SQUAD_NOTE = (
     "The paper's TinyBERT4 SQuAD rows come from task-specific distillation from a fine-tuned "
     "BERT-base teacher; no such checkpoint is public. The suite fine-tunes "
     "huawei-noah/TinyBERT_General_4L_312D on the given SQuAD train file (--squad-train-v1 / "
-    "-v2) with a plain recipe: a different protocol, at best a lower bound. Values transcribed "
-    "from the paper's question-answering results table (dev); table number and PDF page not "
-    "verified offline."
+    "-v2) with a plain recipe: a different protocol, at best a lower bound. Values from Table 6 "
+    "in Appendix B of arXiv v5 (SQuAD dev), as public transcriptions of the paper give it; "
+    "the PDF itself is unreachable here, so the page is not given."
 )
 
 CLAIMS += [
     Claim(
         id=f"tinybert-1909.10351-squad-tinybert4-squad{version}-{label.lower()}",
-        paper=PAPER, section="Question answering results (dev)", row="TinyBERT4",
+        paper=PAPER, section="Table 6 (Appendix B, arXiv v5)", row="TinyBERT4",
         column=f"SQuAD v{version} {label}", reported_value=value,
         reported_metric=f"SQuAD {'exact match' if metric == 'exact' else 'F1'} (percent)",
         quoted_text=f"TinyBERT4 ... SQuAD v{version} {label} {value}", pdf_page=None,

@@ -27,7 +27,7 @@ def test_failed_gate_is_shown_but_never_ranked():
                _job("onnxruntime-int8", 25.0, False, 0.5)]
     best = best_backends(results)["tinybert"]
     assert best["best backend b8/s128"] == "pytorch-int8"
-    assert best["best ×"] == 2.5 and best["best agree %"] == 99.8
+    assert best["best × b8/s128"] == 2.5 and best["best agree %"] == 99.8
     assert best["best real-model agree %"] is None  # the gate had no real model
     results[1].metrics["parity"]["real_model"] = {"checked": True, "agreement": 0.9951}
     assert best_backends(results)["tinybert"]["best real-model agree %"] == 99.51
@@ -65,7 +65,7 @@ def test_speed_up_is_a_ratio_within_one_run():
     later = replace(_job("pytorch-sdpa", 150.0, None), run_id="run-2",
                     finished_at="2026-11-22T09:00:00+00:00", job_key="later".ljust(64, "k"))
     results = [*backends_run, later]
-    assert best_backends(results)["tinybert"]["best ×"] == 2.5
+    assert best_backends(results)["tinybert"]["best × b8/s128"] == 2.5
     table = backend_table(results).set_index("backend")
     assert table.loc["pytorch-int8", "× vs pytorch-sdpa"] == 2.5
 
@@ -76,9 +76,9 @@ def test_each_model_at_its_best_against_the_reference_at_its_best():
                _job("pytorch-int8", 200.0, True, model="bert-base")]
     best = best_backends(results)
     # same backend (fp32 eager) 600 / 100 = 6×; each at its best 200 / 40 = 5×
-    assert best["tinybert"]["best-each × vs bert-base"] == 5.0
-    assert best["bert-base"]["best-each × vs bert-base"] == 1.0
-    assert best_backends(results[:2])["tinybert"].get("best-each × vs bert-base") is None
+    assert best["tinybert"]["best-each × vs bert-base b8/s128"] == 5.0
+    assert best["bert-base"]["best-each × vs bert-base b8/s128"] == 1.0
+    assert best_backends(results[:2])["tinybert"].get("best-each × vs bert-base b8/s128") is None
 
 
 def test_the_peak_line_shows_the_newest_runs_measurement():

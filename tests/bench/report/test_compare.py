@@ -197,3 +197,26 @@ def test_several_baseline_runs_set_a_noise_floor_the_gate_respects(tmp_path, cap
     assert all(d.noise_pct == pytest.approx(between_run_noise([100.0, 112.0, 90.0]), rel=0.05)
                for d in latency)
     assert between_run_noise([100.0]) is None
+
+
+def test_baseline_runs_of_different_machines_are_never_pooled(tmp_path, capsys):
+    # A real +40% regression hidden by pooling a fast and a slow machine's baselines.
+    write_run(tmp_path, "a1", latency=100.0, fingerprint="aaaaaaaaaaaa")
+    write_run(tmp_path, "a2", latency=200.0, seed=3, fingerprint="bbbbbbbbbbbb")
+    write_run(tmp_path, "b", latency=140.0, seed=5, fingerprint="aaaaaaaaaaaa")
+    code = main(["compare", "a1,a2", "b", "--results-dir", str(tmp_path),
+                 "--fail-on", "latency=10%"])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "baseline runs were measured on different machines (a1 on aaaaaaaaaaaa, a2 on " \
+           "bbbbbbbbbbbb)" in out
+    assert "gate (latency > 10%): NOT PASSED" in out and ": pass" not in out
+
+
+def test_points_timed_at_different_thread_counts_are_refused_by_name(tmp_path, capsys):
+    write_run(tmp_path, "a", latency=100.0)
+    store = RunStore(tmp_path, "b")
+    store.write(make_result(metrics={"points": [timed_point(1, 128, 100.0)], "skipped": []},
+                            run_id="b", threads=1))
+    assert main(["compare", "a", "b", "--results-dir", str(tmp_path)]) == 2
+    assert "threads 2 vs 1" in capsys.readouterr().out

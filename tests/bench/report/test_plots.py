@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from bench.report.figures import AccuracyCost, LatencyCurves, pareto_front
 from bench.report.leaderboard import section_key, sections, write_leaderboard
-from bench.report.plots import section_plots, write_plots
+from bench.report.plots import published_plots, section_plots, write_plots
 from bench.run.store import RunStore
 from tests.factories import SECTION_LATENCY, file_tree, fixture_results, make_result, timed_point
 
@@ -23,7 +23,7 @@ def test_plots_are_reproduced_byte_for_byte(tmp_path):
     write_plots(groups, tmp_path / "a")
     write_plots(groups, tmp_path / "b")
     first, second = file_tree(tmp_path / "a"), file_tree(tmp_path / "b")
-    assert len(first) == 8 and first == second
+    assert len(first) == 9 and first == second  # 8 figures and the manifest
     png = (tmp_path / "a" / "aaaaaaaaaaaa-t2" / "latency-vs-batch-s128.png").read_bytes()
     assert png.startswith(b"\x89PNG") and b"Software" not in png and b"tIME" not in png
 
@@ -47,7 +47,39 @@ def test_figures_no_longer_produced_are_removed(tmp_path):
     latency_only = [r for r in results if r.suite == "latency"]
     write_plots(sections(latency_only), tmp_path)
     assert sorted(file_tree(tmp_path)) == ["aaaaaaaaaaaa-t2/latency-vs-batch-s128.png",
-                                      "aaaaaaaaaaaa-t2/latency-vs-batch-s512.png"]
+                                      "aaaaaaaaaaaa-t2/latency-vs-batch-s512.png",
+                                      "manifest.json"]
+    assert published_plots(tmp_path) == [tmp_path / p for p in sorted(file_tree(tmp_path))
+                                         if p.endswith(".png")]
+
+
+def test_publish_deletes_only_the_figures_it_made(tmp_path):
+    mine = tmp_path / "aaaaaaaaaaaa-t2" / "my-own-chart.png"
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(b"a user's file")
+    (tmp_path / "notes.png").write_bytes(b"another")
+    results = fixture_results()
+    write_plots(sections(results), tmp_path)
+    write_plots({}, tmp_path)  # nothing produced any more: only what publish made goes
+    assert sorted(file_tree(tmp_path)) == ["aaaaaaaaaaaa-t2/my-own-chart.png", "manifest.json",
+                                      "notes.png"]
+    # A manifest edited to point outside plots/ makes publish delete nothing there.
+    outside = tmp_path.parent / "outside.png"
+    outside.write_bytes(b"x")
+    (tmp_path / "manifest.json").write_text(
+        '{"schema": "compact-encoder-bench/plots-manifest/1", "files": ["../outside.png"]}')
+    write_plots({}, tmp_path)
+    assert outside.exists()
+
+
+def test_a_crafted_section_name_cannot_place_plots_outside(tmp_path):
+    results = fixture_results()
+    for r in results:
+        r.environment.hardware_fingerprint = "../../plot-escape"
+    made = write_plots(sections(results), tmp_path / "plots")
+    assert made and not (tmp_path / "plot-escape").exists()
+    assert all(p.resolve().is_relative_to((tmp_path / "plots").resolve())
+               for p in (tmp_path).rglob("*.png"))
 
 
 def test_pareto_front_keeps_only_undominated_models():
@@ -86,3 +118,10 @@ def test_leaderboard_embeds_every_plot_it_writes(tmp_path):
     for png in written:
         assert f"](plots/{key}/{png.name})" in board
     assert "### Plots" in board
+
+
+def test_dollar_signs_in_names_are_text_not_math():
+    results = fixture_results()
+    for r in results:
+        r.model.name = r.model.name + "$\\frac{$"  # unparsable as mathtext
+    assert all(p.png().startswith(b"\x89PNG") for p in section_plots(results))

@@ -78,3 +78,25 @@ def test_one_evidence_kind_declared_by_two_suites_is_refused(qa_suite, monkeypat
     monkeypatch.setattr(TimedQA, "evidence", {"mnli": lambda claim, results: None})
     with pytest.raises(ValueError, match="'mnli' is declared twice"):
         evidence_finders()
+
+
+def test_external_sets_get_a_column_each_and_a_real_only_set_its_1_minus_fpr():
+    import numpy as np
+
+    from bench.report.leaderboard import summary_table
+    from suites.accuracy.metrics import classification_metrics
+
+    def scored(truth, predicted):
+        m = classification_metrics(np.array(truth), np.eye(2)[predicted] * 0.8 + 0.1,
+                                   ("real", "fake"), positive="fake", n_bootstrap=20)
+        return {**m, "data": {"fingerprint": "f" * 64}}
+
+    labelled = scored([0, 1] * 50, [0, 1] * 45 + [1, 0] * 5)  # 90 % right
+    real_only = scored([0] * 10, [0] * 7 + [1] * 3)  # 3 of 10 real items called fake
+    result = make_result(model="tinybert", suite="external", metrics={
+        "finetuned_dir": "x", "in_domain_accuracy": None, "in_domain_data": None,
+        "sets": {"labelled": labelled, "real-only": real_only}})
+    columns = accuracy_columns([result])["tinybert"]
+    assert columns == {"external labelled acc %": 90.0, "external real-only 1−FPR %": 70.0}
+    table = summary_table([result])
+    assert "external acc %" not in table.columns  # no mean over sets of different kinds

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import bench.run.jobs
 from bench.run.environment import capture_environment
 from bench.run.jobs import plan_jobs
@@ -53,3 +55,34 @@ def test_where_a_run_keeps_its_models_is_not_part_of_the_key():
     a, b = planned("/tmp/results-a"), planned("/tmp/results-b")
     assert a.config["finetuned_dir"] != b.config["finetuned_dir"]
     assert a.key == b.key
+
+
+def _local_model(tmp_path, name, **config):
+    import json
+
+    directory = tmp_path / name
+    directory.mkdir()
+    base = {"model_type": "bert", "vocab_size": 100, "hidden_size": 16,
+            "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 32,
+            "max_position_embeddings": 64}
+    (directory / "config.json").write_text(json.dumps({**base, **config}))
+    return str(directory)
+
+
+@pytest.mark.parametrize("config, flags, expected", [
+    ({"num_hidden_layers": -3}, [], "config num_hidden_layers = -3 must be a positive integer"),
+    ({"hidden_size": 10**6}, [], "GiB is available"),
+    ({}, ["--batch-sizes", "100000000", "--seq-lens", "64"], "batch 100000000 × 64 tokens"),
+])
+def test_impossible_sizes_are_refused_before_any_job_starts(tmp_path, capsys, config, flags,
+                                                            expected):
+    from bench.cli import main
+
+    model = _local_model(tmp_path, "m", **config)
+    code = main(["run", "--models", model, "--suites", "static", "latency", *flags,
+                 "--threads", "512", "--results-dir", str(tmp_path / "results"),
+                 "--no-leaderboard"])
+    err = capsys.readouterr().err
+    assert code == 2 and "nothing was run" in err and expected in err
+    assert "WARNING: --threads 512 exceeds the" in err
+    assert not (tmp_path / "results" / "runs").exists()

@@ -163,12 +163,13 @@ def test_latency_jobs_of_a_run_are_timed_together_and_their_ratios_pair(
     bert, distil = (store.load(j.job_id) for j in jobs)
     group = bert.metrics["interleaving"]
     assert group == distil.metrics["interleaving"]  # one group, recorded by each job
-    assert group["entries"][:2] == ["tiny-bert/pytorch-sdpa", "tiny-distilbert/pytorch-sdpa"]
+    assert group["entries"][:2] == ["local:tiny-bert/pytorch-sdpa",
+                                    "local:tiny-distilbert/pytorch-sdpa"]
     # the cheaper model is timed a second time as the A/A control: a ratio of about 1
     (pb,), (pd,) = bert.metrics["points"], distil.metrics["points"]
     control = group["control"]
-    assert control["entry"] == ("tiny-bert/pytorch-sdpa" if pb["flops"] <= pd["flops"]
-                                else "tiny-distilbert/pytorch-sdpa")
+    assert control["entry"] == ("local:tiny-bert/pytorch-sdpa" if pb["flops"] <= pd["flops"]
+                                else "local:tiny-distilbert/pytorch-sdpa")
     assert group["entries"][2] == control["entry"] + " (A/A)"
     aa = control["points"]["b1/s16"]
     assert aa["paired"] and aa["low"] <= aa["value"] <= aa["high"] and 0.5 < aa["value"] < 2

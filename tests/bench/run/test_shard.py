@@ -116,7 +116,7 @@ def test_shard_runs_end_to_end_then_merge(tmp_path, tiny_model_dirs, capsys):
     assert main(["merge", "part1", "part2", "--into", "whole",
                  "--results-dir", str(tmp_path)]) == 0
     merged = [r for r in iter_results(tmp_path) if r.run_id == "whole"]
-    assert sorted(r.model.name for r in merged) == ["tiny-bert", "tiny-distilbert"]
+    assert sorted(r.model.name for r in merged) == ["local:tiny-bert", "local:tiny-distilbert"]
     assert {r.shard for r in merged} == {"1/2", "2/2"}
     assert (tmp_path / "summary.json").is_file()
 
@@ -167,3 +167,32 @@ def test_merge_skips_unreadable_shard_files_and_replaces_one_in_the_target(tmp_p
     assert sorted(report.written) == sorted(j.job_id for j in jobs[:2])
     assert "broken.json" in capsys.readouterr().err
     assert load_result(target.path_for(first)).run_id == "all"
+
+
+def test_merge_never_writes_outside_the_results_directory(tmp_path, capsys):
+    import json
+
+    shard = tmp_path / "results" / "runs" / "s1"
+    shard.mkdir(parents=True)
+    for name, job_id in (("a.json", "../../../escaped"), ("b.json", str(tmp_path / "abs"))):
+        data = make_result().to_dict()
+        data["job_id"] = job_id
+        (shard / name).write_text(json.dumps(data), encoding="utf-8")
+    good = make_result(model="distilbert")
+    RunStore(tmp_path / "results", "s1").write(good)
+    assert main(["merge", "s1", "--into", "m", "--results-dir",
+                 str(tmp_path / "results"), "--no-leaderboard"]) == 0
+    assert "not a safe file name" in capsys.readouterr().err
+    assert not list(tmp_path.glob("escaped*")) and not (tmp_path / "abs.json").exists()
+    assert [r.job_id for r in iter_results(tmp_path / "results") if r.run_id == "m"] == [
+        good.job_id]
+
+
+def test_merge_warns_when_the_shards_ran_different_code(tmp_path, capsys):
+    first, second = make_result(model="tinybert"), make_result(model="distilbert")
+    second.git.sha = "1234567890abcdef"
+    RunStore(tmp_path, "s1").write(first)
+    RunStore(tmp_path, "s2").write(second)
+    assert main(["merge", "s1", "s2", "--into", "m", "--results-dir", str(tmp_path),
+                 "--no-leaderboard"]) == 0
+    assert "from 2 versions of the code (1234567890, abcdef1234)" in capsys.readouterr().err

@@ -142,3 +142,61 @@ def test_the_directory_is_synced_after_the_rename(tmp_path, monkeypatch):
     atomic_write_json(tmp_path / "r.json", {"a": 1})
     assert len(synced) == 2 and synced[0].endswith(".tmp")  # the data in its temp file,
     assert synced[1] == str(tmp_path)  # then, after the rename, the directory entry
+
+
+def _crafted(path, **changes):
+    """A stored result file with some fields replaced, as an adversary would write it."""
+    data = make_result(model="tinybert").to_dict()
+    for key, value in changes.items():
+        target = data
+        *parents, last = key.split(".")
+        for part in parents:
+            target = target[part]
+        target[last] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("field, value", [
+    ("job_id", "../../../escaped"), ("job_id", "/tmp/abs"), ("run_id", "../x"),
+    ("environment.hardware_fingerprint", "../../plot-escape"), ("merged_from", ".."),
+])
+def test_a_result_whose_names_would_leave_the_results_directory_is_not_read(
+        tmp_path, field, value, capsys):
+    _crafted(tmp_path / "runs" / "r" / "bad.json", **{field: value})
+    assert list(iter_results(tmp_path)) == []
+    assert "not a safe file name" in capsys.readouterr().err
+
+
+def test_the_store_itself_refuses_unsafe_names(tmp_path):
+    with pytest.raises(ValueError, match="not a safe file name"):
+        RunStore(tmp_path, "../elsewhere")
+    with pytest.raises(ValueError, match="not a safe file name"):
+        RunStore(tmp_path, "r").path_for("../../x")
+
+
+@pytest.mark.parametrize("change", [
+    {"metrics.points": [{"batch_size": 1, "seq_len": 128}]},  # no p50_ms
+    {"metrics.points": [{**__import__("tests.factories").factories.latency_point(1, 128, 1.0),
+                         "p50_ms": "fast"}]},
+    {"metrics.points": ["not a point"]},
+    {"metrics.points": [{**__import__("tests.factories").factories.latency_point(1, 128, 1.0),
+                         "samples_ms": [1.0, -5.0]}]},
+])
+def test_a_point_the_reports_cannot_read_makes_its_file_skipped_not_a_crash(
+        tmp_path, change, capsys):
+    _crafted(tmp_path / "runs" / "r" / "bad.json", **change)
+    _crafted(tmp_path / "runs" / "r" / "good.json", job_id="good")
+    assert [r.job_id for r in iter_results(tmp_path)] == ["good"]
+    assert "metrics.points[0]" in capsys.readouterr().err
+
+
+def test_huge_integers_and_deep_nesting_are_skipped_with_a_reason(tmp_path, capsys):
+    runs = tmp_path / "runs" / "r"
+    runs.mkdir(parents=True)
+    (runs / "int.json").write_text('{"n": ' + "9" * 5000 + "}", encoding="utf-8")
+    (runs / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert list(iter_results(tmp_path)) == []
+    err = capsys.readouterr().err
+    assert "int.json: not a JSON result file" in err and "nested too deep" in err

@@ -126,3 +126,21 @@ def test_operating_points_are_chosen_on_one_split_and_applied_to_another():
         "1%": None, "5%": None}  # one class: nothing to hold a rate against
     top_is_real = choose_thresholds(np.array([True, False]), np.array([0.4, 0.9]))
     assert top_is_real == {"1%": None, "5%": None}  # any flag is a 100% false-positive rate
+
+
+def test_on_a_one_class_set_mcc_and_macro_f1_are_undefined_and_say_why():
+    import numpy as np
+
+    from suites.accuracy.metrics import classification_metrics
+
+    truth = np.zeros(10, dtype=int)  # a real-only set
+    probs = np.eye(2)[[0] * 8 + [1] * 2] * 0.8 + 0.1
+    m = classification_metrics(truth, probs, ("real", "fake"), positive="fake",
+                               n_bootstrap=50)
+    assert m["mcc"] is None and m["f1_macro"] is None and m["roc_auc"] is None
+    assert m["undefined"] == {"f1_macro": "the set holds one class only",
+                              "mcc": "the set holds one class only"}
+    assert m["fpr"] == 0.2 and m["specificity"] == 0.8 and m["accuracy"] == 0.8
+    both = classification_metrics(np.array([0, 1, 0, 1]), np.eye(2)[[0, 1, 1, 1]],
+                                  ("real", "fake"), positive="fake", n_bootstrap=50)
+    assert both["mcc"] is not None and "undefined" not in both

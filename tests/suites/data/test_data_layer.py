@@ -201,3 +201,17 @@ def test_a_directory_given_as_a_data_file_says_so(tmp_path):
         load_news(welfake_source(str(tmp_path)))
     with pytest.raises(DataError, match="is a directory, not a file"):
         check_source(NewsSource("x", str(tmp_path), ("text",), role="external"))
+
+
+def test_a_tsv_written_with_quoted_fields_reads_without_literal_quotes(tmp_path):
+    import pandas as pd
+
+    from suites.data.tables import read_table
+
+    path = tmp_path / "news.tsv"
+    texts = ['He said "no"\tthen left', "plain", '"all quoted"']
+    pd.DataFrame({"text": texts, "label": [1, 0, 1]}).to_csv(path, sep="\t", index=False)
+    assert list(read_table(path, what="news", fix="")["text"]) == texts
+    glue = tmp_path / "glue.tsv"  # an unbalanced quote, as in GLUE: read as it stands
+    glue.write_text('s1\ts2\tlabel\n"open quote\tb\t1\nc\td\t0\n', encoding="utf-8")
+    assert list(read_table(glue, what="mnli", fix="")["s1"]) == ['"open quote', "c"]

@@ -69,3 +69,37 @@ def test_scores_report_both_thresholds_and_the_splits():
     v1 = squad_scores([["red"]] * 3, ["red", "red", "no"], [0.0] * 3, version="1.1",
                       n_resamples=200, seed=0)
     assert set(v1) == {"threshold_0"} and v1["threshold_0"]["exact"] == pytest.approx(66.667)
+
+
+# Worked examples derived from the official scripts (evaluate-v1.1.py / evaluate-v2.0.py,
+# huggingface/evaluate metrics/squad and metrics/squad_v2 compute_score.py), at the inputs
+# where the two differ: a gold answer that normalises to nothing.
+def test_v1_keeps_every_gold_answer_and_scores_two_empty_sides_f1_zero():
+    # metric_max_over_ground_truths(exact_match_score, "a", ["Paris", "the"]): "" == "" → 1
+    em, tf1 = raw_scores([["Paris", "the"]], ["a"], "1.1")
+    assert list(em) == [1.0] and list(tf1) == [0.0]  # f1_score: num_same == 0 → 0
+    em, tf1 = raw_scores([["The"]], ["the"], "1.1")
+    assert list(em) == [1.0] and list(tf1) == [0.0]
+    scores = squad_scores([["The"], ["Paris"]], ["the", "Paris"], [0.0, 0.0], version="1.1",
+                          n_resamples=50, seed=0)["threshold_0"]
+    assert scores["exact"] == 100.0 and scores["f1"] == 50.0
+
+
+def test_v2_drops_empty_gold_answers_but_counts_the_question_has_ans():
+    # get_raw_scores: gold ["The"] → [""]; compute_f1("", "the"): both token lists empty → 1
+    em, tf1 = raw_scores([["The"]], ["the"], "2.0")
+    assert list(em) == [1.0] and list(tf1) == [1.0]
+    # make_qid_to_has_ans: bool(answers) → q1 is HasAns; predicted null at threshold 0 it
+    # scores float(not has_ans) = 0 (apply_no_ans_threshold).
+    result = squad_scores([["Paris"], ["the"]], ["Paris", "x"], [-1.0, 0.5], version="2.0",
+                          n_resamples=50, seed=0)["threshold_0"]
+    assert result["exact"] == 50.0 and result["has_ans"]["n"] == 2
+    assert result["no_ans"] == {"n": 0}
+
+
+def test_best_threshold_charges_a_no_answer_question_only_for_a_non_empty_prediction():
+    # find_best_thresh: NoAns with preds[qid] "" → diff 0, with text → diff -1.
+    scores, has = np.array([0.0, 1.0]), np.array([False, True])
+    odds = np.array([-1.0, 0.0])
+    assert best_threshold(scores, odds, has, np.array([False, True])) == (100.0, 0.0)
+    assert best_threshold(scores, odds, has, np.array([True, True])) == (50.0, -2.0)

@@ -89,3 +89,26 @@ def test_generated_articles_are_valid_squad():
                     start = answer["answer_start"]
                     assert paragraph["context"][start:start + len(answer["text"])] == \
                         answer["text"]
+
+
+def test_a_non_object_answer_and_deep_nesting_are_named_not_dropped(tmp_path):
+    path = _official(tmp_path, [{"id": "q1", "question": "which?", "answers": [
+        {"text": "beta", "answer_start": 6}, "gamma"]}])
+    with pytest.raises(DataError, match=r"qas\[0\]\.answers\[1\] must be an object"):
+        load_squad(str(path), "1.1")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(DataError, match="nested too deeply"):
+        load_squad(str(deep), "1.1")
+
+
+@pytest.mark.parametrize("data, hint", [
+    ("\ufeff{}".encode("utf-16"), "UTF-16 byte-order mark"),
+    (b"\x1f\x8b\x08\x00\x00", "gzip-compressed"),
+    ("{caf\xe9}".encode("latin-1"), "cp1252"),
+])
+def test_the_non_utf8_hint_fits_what_the_file_is(tmp_path, data, hint):
+    path = tmp_path / "dev.json"
+    path.write_bytes(data)
+    with pytest.raises(DataError, match=hint):
+        load_squad(str(path), "1.1")

@@ -24,6 +24,13 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#7f7f7f", "#bcbd22", "#17becf")
 
 
+def literal(text: str) -> str:
+    """Text from result files (names, CPU strings) drawn as the characters it holds: every
+    ``$`` escaped, so "$…$" is never mathtext (which would render it as math, or fail to
+    parse it and stop the whole publish). The axes' own tick labels keep their mathtext."""
+    return text.replace("$", r"\$")
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -51,18 +58,17 @@ class Plot:
         raise NotImplementedError
 
     def png(self) -> bytes:
-        import matplotlib
         import matplotlib.style
         from matplotlib.figure import Figure
 
-        # Names and CPU strings come from result files: "$…$" in one is text, not math
-        # (mathtext would render it, or fail to parse it and stop the whole publish).
-        with matplotlib.style.context("default"), matplotlib.rc_context(
-                {"text.parse_math": False}):
+        with matplotlib.style.context("default"):
             fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
             ax = fig.add_subplot()
             self.draw(ax)
-            ax.set_title(self.title, fontsize=9)
+            ax.set_title(literal(self.title), fontsize=9)
+            legend = ax.get_legend()
+            for text in [*ax.texts, *(legend.get_texts() if legend else [])]:
+                text.set_text(literal(text.get_text()))
             buffer = io.BytesIO()
             fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
         return buffer.getvalue()
@@ -229,7 +235,7 @@ class ConfusionMatrix(Plot):
                         va="center", fontsize=9,
                         color="white" if share[i, j] > 0.6 else "black")
         ticks = range(len(self.labels))
-        ax.set_xticks(ticks, self.labels)
-        ax.set_yticks(ticks, self.labels)
+        ax.set_xticks(ticks, [literal(label) for label in self.labels])
+        ax.set_yticks(ticks, [literal(label) for label in self.labels])
         ax.set_xlabel("predicted")
         ax.set_ylabel("true (row share)")

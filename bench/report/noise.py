@@ -98,7 +98,7 @@ def _stops_text(summary: dict[str, Any]) -> str:
     target = "/".join(f"±{t:g}%" for t in summary["target_ci_pct"]) or "none"
     return (f"- Rounds per point: timed until every paired ratio's 95% CI was within the "
             f"target ({target}) or a cap was reached; of {total} interleaved points: "
-            + "; ".join(parts))
+            + md_text("; ".join(parts)))
 
 
 def _control_text(control: dict[str, Any]) -> str:

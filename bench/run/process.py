@@ -29,6 +29,30 @@ def tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+LOW_DISK_BYTES = 64 * 2**20
+
+
+def crash_cause(log_tail: str, directory: Path) -> str:
+    """What a worker that died without a result last said (its final exception line), and
+    a nearly full disk where the results go: a bare exit code names neither."""
+    import re
+    import shutil
+
+    cause = ""
+    raised = [line for line in log_tail.splitlines()
+              if re.match(r"^[\w.]*(Error|Exception|Interrupt)\b", line)]
+    if raised:
+        cause = f": {raised[-1].strip()[:300]}"
+    try:
+        free = shutil.disk_usage(directory).free
+    except OSError:
+        return cause
+    if free < LOW_DISK_BYTES:
+        cause += (f"; only {free / 2**20:.0f} MiB free on the disk holding {directory}: free "
+                  "some space or pass --results-dir on another disk")
+    return cause
+
+
 def last_progress(path: Path) -> str | None:
     for line in reversed(tail(path, 50).splitlines()):
         if line.startswith(PROGRESS_PREFIX):

@@ -24,6 +24,7 @@ from bench.run.interrupt import Interrupted
 from bench.run.jobs import JobSpec
 from bench.run.machine_lock import machine_lock
 from bench.run.process import (
+    crash_cause,
     ensure_machine_peak,
     kill_group,
     last_progress,
@@ -178,7 +179,7 @@ def _run_locked(
             status = "failed"
             kind = "group-crash" if len(specs) > 1 else "crash"
             error = ErrorRecord(kind, f"worker exited with code {proc.returncode} and no "
-                                "result", log_tail)
+                                f"result{crash_cause(log_tail, store.dir)}", log_tail)
         else:
             status = "ok"
         results.append(_make_result(spec, store, status, error, payload, started, t0))

@@ -200,3 +200,16 @@ def test_the_worker_imports_this_checkout_and_provenance_reads_its_git():
     assert worker_env(1)["PYTHONPATH"].split(os.pathsep)[0] == str(root)
     assert root == PROJECT_ROOT
     assert {p for b in BACKENDS.values() for p in b.requires} <= set(recorded_packages())
+
+
+def test_a_crash_names_the_workers_last_exception_and_a_full_disk(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    from bench.run.process import crash_cause
+
+    log = "Traceback (most recent call last):\n  File x\nOSError: [Errno 28] No space left"
+    assert crash_cause(log, tmp_path) == ": OSError: [Errno 28] No space left"
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(100, 100, 2**20))
+    assert "only 1 MiB free on the disk holding" in crash_cause("", tmp_path)

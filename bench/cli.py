@@ -100,7 +100,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"bench run: {exc}", file=sys.stderr)
         return 2
     if problems:
-        print("bench run: missing inputs, nothing was run:", file=sys.stderr)
+        print("bench run: nothing was run; fix these first (missing inputs, impossible "
+              "sizes):", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from suites.records.metrics import MetricsRecord
+from suites.records.shapes import NEWS_EVALUATION, Obj
 
 
 @dataclass(kw_only=True)
@@ -14,3 +15,5 @@ class ExternalMetrics(MetricsRecord):
     in_domain_accuracy: float | None = None
     in_domain_data: dict[str, Any] | None = None
     sets: dict[str, dict[str, Any]]  # per external set: accuracy, gap, mistakes, …
+
+    shapes: ClassVar[dict[str, Any]] = {"sets": Obj(each=NEWS_EVALUATION)}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from suites.records.metrics import PointsRecord
+from suites.records.shapes import Obj
 
 
 @dataclass(kw_only=True)
@@ -23,9 +24,22 @@ class LatencyMetrics(PointsRecord):
     tfidf_features: int | None = None  # the TF-IDF baseline's vocabulary size
 
     point_fields: ClassVar[dict[str, Any]] = {
-        "batch_size": int, "seq_len": int, "n": int,
-        **dict.fromkeys(("p50_ms", "p90_ms", "p99_ms", "mean_ms", "min_ms", "max_ms",
-                         "ms_per_sample", "samples_per_s"), float)}
-    optional_point_fields: ClassVar[dict[str, Any]] = {
-        "samples_ms": list[float], "first_call_ms": float, "achieved_gflops": float,
-        "pct_of_peak": float, "flops": int, "noise_pct": float, "disturbed": bool}
+        "batch_size": int, "seq_len": int, "n": int, "warmup": int, "samples_ms": list[float],
+        **dict.fromkeys(("p50_ms", "p90_ms", "p99_ms", "mean_ms", "std_ms", "min_ms",
+                         "max_ms", "ms_per_sample", "samples_per_s"), float)}
+    optional_point_fields: ClassVar[dict[str, Any]] = {  # null where not measured
+        "round_calls": list[int], "first_call_ms": float | None,
+        "achieved_gflops": float | None, "pct_of_peak": float | None, "flops": int | None,
+        "noise_pct": float | None, "disturbed": bool | None,
+        "rounds_stop": Obj({"stopped": str, "widest_ci_pct?": float | None,
+                            "target_ci_pct?": float | None}, nullable=True)}
+    shapes: ClassVar[dict[str, Any]] = {
+        "parity": Obj({"passed": bool, "reason": str, "agreement": float,
+                       "max_abs_logit_diff": float,
+                       "real_model?": Obj({"checked?": bool, "agreement?": float},
+                                          nullable=True)}),
+        "machine_peak": Obj({"threads": int, "peaks": Obj(each=Obj({"gflops": float}))}),
+        "interleaving": Obj({"group": str, "control?": Obj(
+            {"entry": str, "points": Obj(each=Obj({"value": float, "low": float,
+                                                   "high": float}))}, nullable=True)}),
+    }

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from suites.records.metrics import MetricsRecord
+from suites.records.shapes import EVALUATION, Obj
 
 
 @dataclass(kw_only=True)
@@ -15,3 +16,8 @@ class MnliMetrics(MetricsRecord):
     protocol: str  # full / proxy-slice
     splits: dict[str, dict[str, Any]]  # per validation split: accuracy, CIs, data, …
     training: dict[str, Any] | None = None  # when fine-tuned here
+
+    shapes: ClassVar[dict[str, Any]] = {
+        "splits": Obj({"validation_matched": EVALUATION, "validation_mismatched": EVALUATION},
+                      each=EVALUATION),
+        "label_mapping": Obj({"decided_by": str})}

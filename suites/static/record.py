@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from suites.records.metrics import MetricsRecord
+from suites.records.shapes import Obj
 
 
 @dataclass(kw_only=True)
@@ -21,3 +22,5 @@ class StaticMetrics(MetricsRecord):
     flops_skipped: list[Any] = field(default_factory=list)
     flops_batch_size: int = 1
     flops_counted: str | None = None  # how FLOPs were counted
+
+    shapes: ClassVar[dict[str, Any]] = {"flops_per_forward": Obj(each=int)}

@@ -116,7 +116,8 @@ class StaticSuite(Suite):
                 "params (M)": round(m["parameters"] / 1e6, 2),
                 "non-embedding (M)": round((m["parameters"] - m["embedding_parameters"]) / 1e6, 2),
                 "fp32 MiB": round(m["fp32_mib"], 1),
-                "safetensors MiB": round(m["safetensors_mib"], 1),
+                "safetensors MiB": (None if m.get("safetensors_mib") is None
+                                    else round(m["safetensors_mib"], 1)),
             }
             for seq_len, flops in sorted(m["flops_per_forward"].items(), key=lambda kv: int(kv[0])):
                 row[f"GFLOPs s{seq_len}"] = round(flops / 1e9, 2)

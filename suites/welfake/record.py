@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from suites.records.metrics import MetricsRecord
+from suites.records.shapes import NEWS_EVALUATION, Obj
 
 
 @dataclass(kw_only=True)
@@ -15,3 +16,6 @@ class WelfakeMetrics(MetricsRecord):
     training: dict[str, Any]
     test: dict[str, Any]  # the test split's accuracy, F1, CIs, ECE, predictions
     finetuned_dir: str | None = None
+
+    shapes: ClassVar[dict[str, Any]] = {"test": NEWS_EVALUATION,
+                                        "data": Obj({"train": Obj({"rows": int})})}

@@ -91,3 +91,13 @@ def test_the_peak_line_shows_the_newest_runs_measurement():
     old.metrics["machine_peak"], new.metrics["machine_peak"] = peaks(202.0), peaks(442.0)
     new = replace(new, finished_at="2026-11-23T20:00:00+00:00", job_id="newer")
     assert "fp32 442 GFLOP/s" in machine_peak_line([new, old])
+
+
+def test_a_point_over_the_measured_peak_is_flagged_never_shown_as_a_share():
+    results = [_job("pytorch-sdpa", 100.0, None), _job("onnxruntime", 50.0, True)]
+    results[0].metrics["points"][0].update(achieved_gflops=90.0, pct_of_peak=44.4)
+    results[1].metrics["points"][0].update(achieved_gflops=180.0, pct_of_peak=175.3)
+    table = backend_table(results).set_index("backend")
+    assert table.loc["pytorch-sdpa", "% peak"] == 44.4
+    assert table.loc["onnxruntime", "% peak"] == (
+        "over the probed peak (175%): its GEMM library was not probed")

@@ -4,7 +4,7 @@ import pytest
 
 from bench.report.leaderboard import latest_per_job, render, summary_table, write_leaderboard
 from bench.run.store import RunStore
-from tests.factories import latency_point, make_result
+from tests.factories import latency_point, make_result, news_metrics
 
 HW_A, HW_B = "aaaaaaaaaaaa", "bbbbbbbbbbbb"
 
@@ -149,9 +149,9 @@ def test_a_pipe_in_a_mistake_excerpt_stays_in_its_cell():
 
     mistake = {"id": "r7", "true": "fake", "predicted": "real", "confidence": 0.97,
                "excerpt": "Left | right headline"}
-    result = make_result(suite="external", metrics={
-        "finetuned_dir": None, "sets": {"gossip": {"accuracy": 0.5, "confident_mistakes": [
-            mistake]}}})
+    scored = {**news_metrics(20, 0.5)["test"], "confident_mistakes": [mistake]}
+    result = make_result(suite="external", metrics={"finetuned_dir": None,
+                                                    "sets": {"gossip": scored}})
     text = error_analysis([result])
     assert "#### tinybert on gossip: 1 most confident mistakes" in text
     (row,) = [line for line in text.splitlines() if line.startswith("| r7")]

@@ -200,3 +200,12 @@ def test_huge_integers_and_deep_nesting_are_skipped_with_a_reason(tmp_path, caps
     assert list(iter_results(tmp_path)) == []
     err = capsys.readouterr().err
     assert "int.json: not a JSON result file" in err and "nested too deep" in err
+
+
+def test_a_point_with_null_optional_figures_reads(tmp_path):
+    from tests.factories import latency_point
+
+    point = {**latency_point(1, 128, 1.0), "pct_of_peak": None, "noise_pct": None,
+             "achieved_gflops": None, "flops": None, "first_call_ms": None}
+    _crafted(tmp_path / "runs" / "r" / "ok.json", **{"metrics.points": [point]})
+    assert len(list(iter_results(tmp_path))) == 1  # no peak measured: null, not an error

@@ -11,6 +11,7 @@ import pandas as pd
 
 from bench.report import select
 from bench.report.markdown_tables import markdown_table, md_text
+from suites.accuracy.metrics import classes_present
 from suites.records.schema import JobResult
 
 
@@ -24,8 +25,7 @@ def set_figure(metrics: dict[str, Any]) -> tuple[str, float | None]:
     """The figure that means something on a set, and its name: accuracy where the set holds
     more than one class; on a one-class set, the share of that class the model kept
     (1 − FPR on a set of negatives only, TPR on a set of positives only)."""
-    present = [name for name, c in (metrics.get("per_class") or {}).items()
-               if c.get("support")]
+    present = classes_present(metrics)
     positive = metrics.get("positive_class")
     if len(present) == 1 and positive is not None:
         if present[0] == positive:
@@ -39,14 +39,12 @@ def accuracy_columns(results: list[JobResult]) -> dict[str, dict[str, float | No
     names. A column fed by several sets (the external ones) becomes one column per set,
     named by the set and by its figure (:func:`set_figure`): a mean over sets of different
     sizes and class mixes is no set's accuracy."""
+    summarised = [(model, e) for model, e in select.evaluations(results) if e.summary_column]
     fed: dict[str, set[str]] = defaultdict(set)
-    for _, e in select.evaluations(results):
-        if e.summary_column:
-            fed[e.summary_column].add(e.set_name)
+    for _, e in summarised:
+        fed[e.summary_column].add(e.set_name)
     columns: dict[str, dict[str, float | None]] = defaultdict(dict)
-    for model, e in select.evaluations(results):  # the newest result comes last and wins
-        if not e.summary_column:
-            continue
+    for model, e in summarised:  # the newest result comes last and wins
         name = e.summary_column
         figure, value = set_figure(e.metrics)
         if len(fed[name]) > 1 or figure != "acc %":

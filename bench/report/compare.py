@@ -282,13 +282,18 @@ def _thread_mismatches(measure: PointMeasure, pa: dict[tuple, Any], pb: dict[tup
             out[(model, backend, batch, seq)].add(threads)
         return out
 
+    def threads(counts: set) -> str:
+        return "/".join(map(str, sorted(counts, key=str)))
+
     ta, tb = by_point(pa), by_point(pb)
-    return [f"{measure.name} {model}/{backend} b{batch}/s{seq}: threads "
-            f"{'/'.join(map(str, sorted(ta[k], key=str)))} vs "
-            f"{'/'.join(map(str, sorted(tb[k], key=str)))}; compare runs made with the same "
-            "--threads"
-            for k in sorted(ta.keys() & tb.keys(), key=str) if not ta[k] & tb[k]
-            for model, backend, batch, seq in [k]]
+    refused = []
+    for key in sorted(ta.keys() & tb.keys(), key=str):
+        if not ta[key] & tb[key]:
+            model, backend, batch, seq = key
+            refused.append(f"{measure.name} {model}/{backend} b{batch}/s{seq}: threads "
+                           f"{threads(ta[key])} vs {threads(tb[key])}; compare runs made "
+                           "with the same --threads")
+    return refused
 
 
 def parse_fail_on(items: list[str]) -> dict[str, float]:

@@ -74,8 +74,8 @@ document.querySelectorAll("table.sortable").length);});
 
 
 # The CSP names the one inline script by the hash of exactly what stands between its tags.
-SCRIPT_HASH = "sha256-" + base64.b64encode(
-    hashlib.sha256(f"\n{SCRIPT}\n".encode()).digest()).decode()
+SCRIPT_BLOCK = f"\n{SCRIPT}\n"
+SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT_BLOCK.encode()).digest()).decode()
 
 
 def _markdown() -> markdown.Markdown:
@@ -150,5 +150,5 @@ def render_html(leaderboard_md: str, verdicts_md: str) -> str:
         f"img-src 'self' data:; style-src 'unsafe-inline'; script-src '{SCRIPT_HASH}'; "
         "base-uri 'none'; form-action 'none'\">\n"
         f"<title>{html.escape(TITLE)}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n"
-        f"{body}\n<script>\n{SCRIPT}\n</script>\n</body>\n</html>\n"
+        f"{body}\n<script>{SCRIPT_BLOCK}</script>\n</body>\n</html>\n"
     )

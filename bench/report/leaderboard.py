@@ -186,8 +186,7 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
         runtime = next((r.runtime for r in select.measuring(rs, LATENCY) if r.runtime
                         and backend_of(r) == REFERENCE_BACKEND), {})
         runs = sorted({r.run_id for r in rs})
-        shas = sorted({f"{(r.git.sha or 'unknown')[:10]}{'-dirty' if r.git.dirty else ''}"
-                       for r in rs})
+        shas = sorted({r.git.label for r in rs})
         out += [
             f"## Hardware {md_code(fingerprint)}, {md_text(threads)} threads",
             "",

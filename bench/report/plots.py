@@ -28,7 +28,7 @@ from bench.report.figures import (
     Plot,
 )
 from suites.backends import REFERENCE
-from suites.records.paths import UnsafePathError, inside, safe_name
+from suites.records.paths import UnsafePathError, inside
 from suites.records.roles import LATENCY, MEMORY
 from suites.records.schema import JobResult
 
@@ -136,7 +136,7 @@ def write_plots(sections: dict[str, list[JobResult]], plots_dir: Path) -> dict[s
     for key, results in sorted(sections.items()):
         made[key] = section_plots(results)
         for plot in made[key]:
-            path = inside(plots_dir, plots_dir / safe_name(key) / plot.filename)
+            path = inside(plots_dir, plots_dir / key / plot.filename)
             data = plot.png()
             if not path.is_file() or path.read_bytes() != data:
                 atomic_write_bytes(path, data)
@@ -144,8 +144,9 @@ def write_plots(sections: dict[str, list[JobResult]], plots_dir: Path) -> dict[s
     for path in published_plots(plots_dir):
         if path not in keep and path.suffix == ".png" and path.is_file():
             path.unlink()
-            with contextlib.suppress(OSError):  # its folder, once empty (never a non-empty one)
-                path.parent.rmdir() if path.parent != plots_dir else None
+            if path.parent != plots_dir:  # its section folder, once empty (rmdir refuses else)
+                with contextlib.suppress(OSError):
+                    path.parent.rmdir()
     if keep or (plots_dir / MANIFEST).is_file():
         files = sorted(p.relative_to(plots_dir).as_posix() for p in keep)
         atomic_write_text(plots_dir / MANIFEST, json.dumps(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from models_registry import resolve_model_spec
 from models_registry.meta import ModelMeta
 from suites import get_suite
 from suites.base import Mode
+from suites.records.paths import path_part
 
 # A new torch or transformers changes the kernels measured: such results no longer count
 # (``JobSpec.key_packages`` adds the runtimes of the job's own backend).
@@ -59,7 +59,7 @@ class JobSpec:
 
     @property
     def job_id(self) -> str:
-        safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.model.name)
+        safe_name = path_part(self.model.name)
         backend = self.config.get("backend")
         axis = f"__{backend}" if backend and get_suite(self.suite).backend_axis else ""
         return f"{safe_name}__{self.suite}{axis}__{self.key[:10]}"
@@ -156,13 +156,16 @@ def preflight(jobs: list[JobSpec]) -> list[str]:
 
     problems, checked = [], set()
     available = psutil.virtual_memory().available
+    impossible = set()  # models whose declared sizes are not sizes: nothing to estimate
     for meta in {spec.model.name: spec.model for spec in jobs}.values():
         if reason := unbuildable(meta):
             problems.append(f"{meta.name}: {reason}")
-        problems += [f"{meta.name}: {p}" for p in config_problems(meta.config or {})]
+        if sizes := config_problems(meta.config or {}):
+            impossible.add(meta.name)
+            problems += [f"{meta.name}: {p}" for p in sizes]
     for spec in jobs:
         points = [(1, s) for s in spec.config.get("seq_lens") or ()]
-        if points and spec.model.config and not config_problems(spec.model.config):
+        if points and spec.model.config and spec.model.name not in impossible:
             try:
                 runnable, _ = runnable_points(spec.model.config, points)
             except NothingToMeasure as exc:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,9 +37,6 @@ LOW_DISK_BYTES = 64 * 2**20
 def crash_cause(log_tail: str, directory: Path) -> str:
     """What a worker that died without a result last said (its final exception line), and
     a nearly full disk where the results go: a bare exit code names neither."""
-    import re
-    import shutil
-
     cause = ""
     raised = [line for line in log_tail.splitlines()
               if re.match(r"^[\w.]*(Error|Exception|Interrupt)\b", line)]

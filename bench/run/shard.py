@@ -122,8 +122,7 @@ def _write_merged(chosen: dict[str, tuple[JobResult, Path]], store: RunStore,
         result.merged_from, result.run_id = origin, into
         report.sources[origin] = report.sources.get(origin, 0) + 1
         report.hardware.add(result.hardware_fingerprint)
-        report.code.add(f"{(result.git.sha or 'unknown')[:10]}"
-                        f"{'-dirty' if result.git.dirty else ''}")
+        report.code.add(result.git.label)
         if result.shard:
             report.shards.add(result.shard)
         try:

@@ -78,6 +78,11 @@ def classification_metrics(
     return out
 
 
+def classes_present(metrics: dict[str, Any]) -> list[str]:
+    """The classes a scored set holds (support > 0), from its stored ``per_class``."""
+    return [name for name, c in (metrics.get("per_class") or {}).items() if c.get("support")]
+
+
 def detection_metrics(is_positive: np.ndarray, score: np.ndarray, y_true: np.ndarray,
                       y_pred: np.ndarray) -> dict[str, float | None]:
     """What a detector on imbalanced data is judged by: threshold-free ROC-AUC and PR-AUC

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from models_registry.meta import ModelMeta
 from models_registry.weights import ResolvedWeights, WeightsNotFoundError
 from suites.accuracy.classifiers import TfidfLogReg, TransformerClassifier
+from suites.records.paths import path_part
 
 RECORD_FILE = "bench_finetune.json"
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json")
@@ -51,7 +51,7 @@ def load_base(
 def finetune_tag(meta: ModelMeta, recipe: dict[str, Any]) -> str:
     """Directory name of a fine-tuned model: model name plus a hash of everything that made it."""
     blob = json.dumps({"model": meta.to_dict(), "recipe": recipe}, sort_keys=True, default=str)
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", meta.name)
+    safe = path_part(meta.name)
     return f"{safe}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
 
 

@@ -29,8 +29,9 @@ def _defined(metrics: dict[str, Any], key: str) -> float | str:
     """The figure, or "n/a" and why: on a one-class set MCC and the AUCs compare nothing."""
     if metrics.get(key) is not None:
         return round(metrics[key], 4)
-    single = sum(1 for c in (metrics.get("per_class") or {}).values() if c.get("support")) == 1
-    return "n/a: one class in the set" if single else "n/a"
+    from suites.accuracy.metrics import classes_present
+
+    return "n/a: one class in the set" if len(classes_present(metrics)) == 1 else "n/a"
 
 
 def metric_row(metrics: dict[str, Any]) -> dict[str, Any]:

@@ -17,11 +17,11 @@ def rows_excerpt(rows: list[int], limit: int = 5) -> str:
 
 
 # What a file that is not UTF-8 usually is, by its first bytes, and how to make it UTF-8.
+_UTF16 = ("it starts with a UTF-16 byte-order mark: re-encode it, e.g. "
+          "`iconv -f utf-16 -t utf-8 {name} > fixed{suffix}`")
 _SIGNATURES = (
-    (b"\xff\xfe", "it starts with a UTF-16 byte-order mark: re-encode it, e.g. "
-                  "`iconv -f utf-16 -t utf-8 {name} > fixed{suffix}`"),
-    (b"\xfe\xff", "it starts with a UTF-16 byte-order mark: re-encode it, e.g. "
-                  "`iconv -f utf-16 -t utf-8 {name} > fixed{suffix}`"),
+    (b"\xff\xfe", _UTF16),
+    (b"\xfe\xff", _UTF16),
     (b"\x1f\x8b", "it is gzip-compressed: decompress it first (`gunzip -k {name}`)"),
     (b"PK\x03\x04", "it is a zip archive: extract the data file from it (`unzip {name}`)"),
 )

@@ -84,9 +84,10 @@ class PointsRecord(MetricsRecord):
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "<metrics>"):
         record = super().from_dict(data, source=source)
+        shape = cls.point_shape()
         for i, point in enumerate(record.points):
-            where = f"{source}: metrics.points[{i}]"
-            check_shape(point, cls.point_shape(), where, non_negative=cls.non_negative)
+            check_shape(point, shape, f"{source}: metrics.points[{i}]",
+                        non_negative=cls.non_negative)
         return record
 
     @classmethod

@@ -34,12 +34,18 @@ def check_name(text: object, what: str) -> str:
     return str(text)
 
 
+def path_part(text: str) -> str:
+    """``text`` with every run of characters other than letters, digits, '.', '_' and '-'
+    replaced by one '-' (the readable part of a file name made from a name)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text)
+
+
 def safe_name(text: str) -> str:
     """A safe component for any text: itself when already safe, else its safe characters
     plus a hash of the original (two different names never map to one file)."""
     if is_safe_name(text):
         return text
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", text).lstrip("._-")[:100] or "x"
+    cleaned = path_part(text).lstrip("._-")[:100] or "x"
     return f"{cleaned}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 

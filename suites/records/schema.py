@@ -43,6 +43,11 @@ class GitRecord:
     sha: str | None
     dirty: bool | None
 
+    @property
+    def label(self) -> str:
+        """The commit as reports name it: 10 hex digits, ``-dirty`` for uncommitted code."""
+        return f"{(self.sha or 'unknown')[:10]}{'-dirty' if self.dirty else ''}"
+
 
 @dataclass
 class EnvironmentRecord:

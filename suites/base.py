@@ -17,7 +17,14 @@ if TYPE_CHECKING:
 
     from suites.options import Option, Values
     from suites.records.metrics import MetricsRecord
-    from suites.records.roles import Architecture, Evaluation, EvidenceFinder, PointMeasure
+    from suites.records.roles import (
+        Architecture,
+        Curves,
+        Evaluation,
+        EvidenceFinder,
+        PointMeasure,
+        Rate,
+    )
     from suites.records.schema import JobResult
 
 Mode = Literal["quick", "full"]
@@ -105,6 +112,8 @@ class Suite(ABC):
     # The shape of its results' ``metrics`` (suites/<suite>/record.py).
     metrics_type: ClassVar[type[MetricsRecord]]
     evidence: ClassVar[dict[str, EvidenceFinder]] = {}
+    # The rates its results sustain (``rates``), by the names ``bench compare`` gates on.
+    rate_names: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def preset(self, mode: Mode, threads: int) -> SuiteConfig:
@@ -153,6 +162,14 @@ class Suite(ABC):
 
     def evaluations(self, result: JobResult) -> list[Evaluation]:
         """The labelled sets this suite's ok ``result`` scored, for the accuracy reports."""
+        return []
+
+    def rates(self, result: JobResult) -> list[Rate]:
+        """The rates this suite's ok ``result`` sustains, for ``bench compare``."""
+        return []
+
+    def curves(self, results: list[JobResult]) -> list[Curves]:
+        """Figures of one hardware section's ok results of this suite."""
         return []
 
     def measures_cost(self) -> bool:

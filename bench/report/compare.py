@@ -75,7 +75,8 @@ class Delta:
 
     @property
     def regression(self) -> bool:
-        worse = self.change < 0 if self.metric in HIGHER_IS_BETTER else self.change > 0
+        higher_better = self.metric in HIGHER_IS_BETTER or self.metric in select.rate_names()
+        worse = self.change < 0 if higher_better else self.change > 0
         return self.significant and worse
 
     @property
@@ -246,6 +247,7 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
                                     change, None, None,
                                     f"single measurement, {floor:.3g}% floor",
                                     abs(change) > floor, cross, noise))
+    deltas += _rate_deltas(a, b, baselines, refused, allow_hardware_mismatch)
     sa, sb = _scores(a), _scores(b)
     for model, label in sorted(sa.keys() & sb.keys()):
         change, ci, p, method = compare_accuracy(sa[(model, label)], sb[(model, label)])
@@ -270,6 +272,40 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
         raise CompareError("the two runs share no (model, backend, threads, point) latency or "
                            "memory measurement and no scored test set: nothing to compare")
     return Comparison(_describe(a), _describe(b), deltas, notices, refused)
+
+
+def _rates(results: list[JobResult]) -> dict[tuple, tuple[Any, JobResult]]:
+    """(model, backend, threads, rate, condition) → (rate, its result); the newest wins."""
+    return {(r.model.name, backend_of(r), r.config.get("threads"), rate.name, rate.where):
+            (rate, r) for r, rate in select.rates(sorted(results, key=lambda r: (
+                r.finished_at, r.job_id)))}
+
+
+def _rate_deltas(a: list[JobResult], b: list[JobResult], baselines: dict[str, list[JobResult]],
+                 refused: list[str], allow_hardware_mismatch: bool) -> list[Delta]:
+    """Searched rates (Server QPS at a p99 bound): one figure per run, so a change counts
+    when it exceeds the searches' own resolution and the baseline runs' spread."""
+    ra, rb = _rates(a), _rates(b)
+    per_run = [_rates(rs) for _, rs in sorted(baselines.items())]
+    out = []
+    for key in sorted(ra.keys() & rb.keys(), key=str):
+        (rate_a, res_a), (rate_b, res_b) = ra[key], rb[key]
+        model, backend, _, name, where = key
+        cross = res_a.hardware_fingerprint != res_b.hardware_fingerprint
+        if cross and not allow_hardware_mismatch:
+            refused.append(f"{name} {model}/{backend} {where}: hardware "
+                           f"{res_a.hardware_fingerprint} vs {res_b.hardware_fingerprint}")
+            continue
+        values = [runs[key][0].value for runs in per_run if key in runs]
+        va = float(np.median(values))
+        between = between_run_noise(values)
+        floor = max(rate_a.resolution_pct, rate_b.resolution_pct, between or 0.0)
+        change = 100 * (rate_b.value / va - 1)
+        out.append(Delta(name, model, backend, where, rate_a.unit, va, rate_b.value, change,
+                         None, None, f"searched rate: beyond its {floor:.3g}% resolution "
+                         "(search bracket, repeats, baseline spread)", abs(change) > floor,
+                         cross, between))
+    return out
 
 
 def _thread_mismatches(measure: PointMeasure, pa: dict[tuple, Any], pb: dict[tuple, Any]
@@ -300,12 +336,13 @@ def parse_fail_on(items: list[str]) -> dict[str, float]:
     """``latency=10%`` ``memory=5%`` ``accuracy=1pt`` ``detection=2pt`` → thresholds."""
     thresholds = {}
     for item in items:
-        match = re.fullmatch(r"(latency|memory|accuracy|detection)=(\d+(?:\.\d+)?)\s*(%|pts?)?",
-                             item)
-        if not match:
+        known = ("latency", "memory", "accuracy", "detection", *sorted(select.rate_names()))
+        match = re.fullmatch(r"([a-z0-9-]+)=(\d+(?:\.\d+)?)\s*(%|pts?)?", item)
+        if not match or match.group(1) not in known:
             raise CompareError(f"--fail-on {item!r}: expected latency=PCT%, memory=PCT%, "
-                               "accuracy=POINTSpt or detection=POINTSpt, e.g. --fail-on "
-                               "latency=10% accuracy=1pt")
+                               "accuracy=POINTSpt, detection=POINTSpt or a rate ("
+                               + ", ".join(f"{n}=PCT%" for n in sorted(select.rate_names()))
+                               + "), e.g. --fail-on latency=10% accuracy=1pt")
         metric, value, unit = match.groups()
         points = metric in HIGHER_IS_BETTER
         if unit and (unit == "%") == points:

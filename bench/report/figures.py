@@ -109,6 +109,44 @@ class LatencyCurves(Plot):
 
 
 @dataclass
+class CurvesFigure(Plot):
+    """A suite's declared curves (``suites.records.roles.Curves``): one line per model,
+    points that met the suite's condition filled, the others hollow, the bound dashed."""
+
+    kind: ClassVar[str] = "curves"
+    curves: Any = None
+    context: str = ""
+
+    @property
+    def filename(self) -> str:
+        return f"{slug(self.curves.slug)}.png"
+
+    @property
+    def title(self) -> str:
+        return f"{self.curves.title}\n{self.context}"
+
+    def draw(self, ax: Any) -> None:
+        c = self.curves
+        for model, points in sorted(c.series.items()):
+            x, y, met = zip(*sorted(points), strict=True)
+            colour = self.colours.get(model, PALETTE[0])
+            ax.plot(x, y, color=colour, lw=1, label=model)
+            ax.scatter([a for a, m in zip(x, met, strict=True) if m],
+                       [b for b, m in zip(y, met, strict=True) if m], color=colour, s=18)
+            ax.scatter([a for a, m in zip(x, met, strict=True) if not m],
+                       [b for b, m in zip(y, met, strict=True) if not m], facecolors="none",
+                       edgecolors=colour, s=18)
+        if c.y_line is not None:
+            ax.axhline(c.y_line, color="black", ls="--", lw=0.8, label=c.y_line_label)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(c.x_label + "; hollow: not met")
+        ax.set_ylabel(c.y_label)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+
+
+@dataclass
 class MemoryCurves(Plot):
     """Peak resident memory during the forward pass against sequence length."""
 

@@ -23,6 +23,7 @@ from bench.report.figures import (
     AccuracyCost,
     AccuracyVsLatency,
     ConfusionMatrix,
+    CurvesFigure,
     LatencyCurves,
     MemoryCurves,
     Plot,
@@ -100,7 +101,16 @@ def section_plots(results: list[JobResult]) -> list[Plot]:
         if len(points) >= 2:
             plots.append(AccuracyVsLatency(colours, test_set=label, context=context,
                                            points=points))
+    for declared in select.curves(results):
+        plots.append(CurvesFigure({**colours, **_extra_colours(declared, colours)},
+                                  curves=declared, context=context))
     return plots + confusions
+
+
+def _extra_colours(curves, colours: dict[str, str]) -> dict[str, str]:
+    """Colours for series named other than by a model (model/backend): the model's own."""
+    return {name: colours.get(name.split("/")[0], PALETTE[0]) for name in curves.series
+            if name not in colours}
 
 
 MANIFEST = "manifest.json"  # in plots/: the files publish made, the only ones it deletes

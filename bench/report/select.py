@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from suites import SUITES
 from suites.base import Suite
-from suites.records.roles import Architecture, Evaluation, PointMeasure
+from suites.records.roles import Architecture, Curves, Evaluation, PointMeasure, Rate
 from suites.records.schema import JobResult
 
 
@@ -42,3 +42,24 @@ def evaluations(results: list[JobResult]) -> list[tuple[str, Evaluation]]:
     """(model, evaluation) for every labelled set every ok result scored, in order."""
     return [(r.model.name, e) for r in results if r.status == "ok"
             and (s := suite_of(r)) is not None for e in s.evaluations(r)]
+
+
+def rates(results: list[JobResult]) -> list[tuple[JobResult, Rate]]:
+    """(result, rate) for every rate every ok result sustains, in order."""
+    return [(r, rate) for r in results if r.status == "ok"
+            and (s := suite_of(r)) is not None for rate in s.rates(r)]
+
+
+def rate_names() -> set[str]:
+    """The rates any suite declares: the names ``bench compare --fail-on`` accepts."""
+    return {name for s in SUITES.values() for name in s.rate_names}
+
+
+def curves(results: list[JobResult]) -> list[Curves]:
+    """Every figure of curves the suites draw from these (one section's) results."""
+    out = []
+    for suite in SUITES.values():
+        mine = [r for r in results if r.status == "ok" and r.suite == suite.name]
+        if mine:
+            out += suite.curves(mine)
+    return out

@@ -61,3 +61,23 @@ def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
     return Finding(ratio.value, round(ratio.value, 4), (ratio.low, ratio.high),
                    "proxy", max(r.finished_at for r in section.values()), cited,
                    r_model.git.sha)
+
+
+def p90_ms_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
+    """The model's p90 at the claimed point on the claimed backend (a phone proxy: the
+    ExecuTorch XNNPACK runtime), at the fewest threads timed, the newest such result."""
+    point = tuple(claim.evidence.point)
+    found = [(r, p) for r in results if r.status == "ok"
+             and r.model.name == claim.evidence.model
+             and backend_of(r) == (claim.evidence.backend or REFERENCE)
+             for p in r.metrics["points"] if (p["batch_size"], p["seq_len"]) == point]
+    if not found:
+        return None
+    r, p = max(found, key=lambda rp: (-int(rp[0].config.get("threads") or 0),
+                                      rp[0].finished_at))
+    cited = (f"p90 b{point[0]}/s{point[1]} {p['p90_ms']:.1f} ms (p50 {p['p50_ms']:.1f} ms), "
+             f"backend {backend_of(r)}, {r.config.get('threads')} thread(s) on hardware "
+             f"{r.hardware_fingerprint} ({r.environment.cpu_model}): a server CPU core "
+             "standing in for a phone core, not a phone; " + provenance(r))
+    return Finding(p["p90_ms"], round(p["p90_ms"], 4), None, "proxy", r.finished_at, cited,
+                   r.git.sha)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from models_registry.meta import ModelMeta
 from suites.accuracy.options import made_once_dirs
 from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
-from suites.latency.evidence import speed_ratio_claim
+from suites.latency.evidence import p90_ms_claim, speed_ratio_claim
 from suites.latency.points import control_record, disturbed_note, point_record
 from suites.latency.record import LatencyMetrics
 from suites.latency.roofline import peak_share
@@ -97,7 +97,8 @@ class LatencySuite(Suite):
     order = 20
     in_main_job = True
     measures = LATENCY
-    evidence = {"latency_ratio": speed_ratio_claim}  # noqa: RUF012 (read-only)
+    evidence = {"latency_ratio": speed_ratio_claim,  # noqa: RUF012 (read-only)
+                "latency_p90_ms": p90_ms_claim}
     frameworks = ("transformers", "sklearn")
     backend_axis = True
     fixed_shapes = True

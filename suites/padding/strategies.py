@@ -20,9 +20,13 @@ def batch_plan(lengths: list[int], batch_size: int, strategy: str, fixed_length:
     plan = []
     for start in range(0, len(order), batch_size):
         rows = order[start:start + batch_size]
-        width = fixed_length if strategy == "fixed" else max(lengths[i] for i in rows)
-        plan.append((rows, width))
+        plan.append((rows, padded_width([lengths[i] for i in rows], strategy, fixed_length)))
     return plan
+
+
+def padded_width(lengths: list[int], strategy: str, fixed_length: int) -> int:
+    """The length a batch of these rows is padded to: the fixed length, or its longest."""
+    return fixed_length if strategy == "fixed" else max(lengths)
 
 
 @dataclass(frozen=True)

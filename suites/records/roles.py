@@ -35,6 +35,34 @@ POINT_MEASURES = (LATENCY, MEMORY)
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A rate a result sustains under a stated condition (higher is better): compared by
+    ``bench compare`` (``--fail-on NAME=PCT%``) within one machine and thread count."""
+
+    name: str  # the gate's metric, one of the suite's ``rate_names``
+    where: str  # the condition and setup it holds under: "p99≤130ms 1x2"
+    unit: str
+    value: float
+    # The measurement's own resolution, in % of ``value``: the search's bracket and the
+    # spread of its repeats; a change must exceed it to count.
+    resolution_pct: float
+
+
+@dataclass(frozen=True)
+class Curves:
+    """One figure of a y-versus-x curve per model (a section's results): points that met
+    the condition filled, the others hollow; ``y_line`` a bound drawn across."""
+
+    slug: str  # the file name's stem
+    title: str
+    x_label: str
+    y_label: str
+    series: dict[str, list[tuple[float, float, bool]]]  # model → [(x, y, met)]
+    y_line: float | None = None
+    y_line_label: str = ""
+
+
+@dataclass(frozen=True)
 class Architecture:
     """What the model is, whatever it runs on: counted from the built model."""
 

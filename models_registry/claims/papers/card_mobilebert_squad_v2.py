@@ -90,9 +90,27 @@ CLAIMS = [
     _claim("3-4x-gpu-throughput", "GPU throughput ratio", 3.0,
            "throughput ratio (MobileBERT / BERT-base), lower end of 3-4x",
            "Combined with dynamic padding, achieves 3-4x higher throughput than BERT-base on "
-           "typical GPU hardware", "Needs a GPU throughput measurement with dynamic padding.",
+           "typical GPU hardware",
+           "Judged with CPU evidence, as a proxy marked 'mismatch': the serving suite's "
+           "Server QPS at MLPerf's p99 bound (130 ms) on real text with dynamic padding and "
+           "batching, MobileBERT over BERT-base, each on its best streams × threads layout. "
+           "No GPU is measured.",
            Tolerance("at_least", 1.0),
-           Evidence("latency_ratio", "mobilebert", reference="bert-base",
-                    not_measured="no GPU: the benchmark measures CPU latency and memory only"),
-           "GPU"),
+           Evidence("server_qps_ratio", "mobilebert", reference="bert-base"), "GPU"),
+    _claim("fast-cold-start", "cold start", 1.0,
+           "cold-start ratio (BERT-base / MobileBERT), above 1 = MobileBERT starts faster",
+           "fast endpoint startup ... reducing cold start latency",
+           "As quoted from the card in issue 25. Read as: a fresh process reaches its first "
+           "answer sooner with MobileBERT than with BERT-base (the ratio of median cold starts "
+           "over at least 5 fresh processes each, imports + weight loading + conversion + "
+           "first call) on this CPU.", Tolerance("at_least", 1.0),
+           Evidence("cold_start_ratio", "mobilebert", reference="bert-base"), "this CPU"),
+    _claim("sub-100ms-mobile", "latency on mobile", 100.0, "p90 latency (ms), upper bound",
+           "Sub-100 ms inference on mobile devices",
+           "As quoted from the card in issue 25. Judged against a phone proxy: p90 at batch 1, "
+           "128 tokens, on the ExecuTorch XNNPACK runtime (the one phones run) at the fewest "
+           "threads timed (1 thread: one core). A server core is not a phone core; the "
+           "verdict is a proxy.", Tolerance("at_most", 1.0),
+           Evidence("latency_p90_ms", "mobilebert", point=(1, 128),
+                    backend="executorch-xnnpack"), "phone proxy"),
 ]

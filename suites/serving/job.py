@@ -1,0 +1,253 @@
+"""One serving job, in its worker process: gate, load, build the requests, then per layout
+the LoadGen scenarios and the Server search; then repeats of the best, cold start, and the
+accuracy mode when asked."""
+
+from __future__ import annotations
+
+import tempfile
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from models_registry.meta import ModelMeta
+from suites.base import Progress, SuiteOutput
+from suites.serving.batcher import Batching
+from suites.serving.layouts import Layout, layouts_for
+from suites.serving.scenarios import RunLengths, Scenarios
+from suites.serving.search import Search, SearchPlan, search_qps
+from suites.serving.sut import serving
+
+if TYPE_CHECKING:
+    from suites.serving.requests import RequestSet
+    from suites.serving.suite import ServingConfig
+
+# Server: 460 queries, the fewest with which LoadGen's early stopping can pass a p99 (459
+# with none over the bound).
+QUICK_LENGTHS = RunLengths(single_ms=1000, single_queries=64, server_ms=1000,
+                           server_queries=460, offline_ms=1000, offline_samples=128)
+# The Server search starts below the Offline rate (all requests at once, full batches): a
+# served p99 bound leaves less than that.
+START_SHARE = 0.8
+QUICK_SEARCH_S = 120.0  # per layout: bisection stops here, the bracket is the resolution
+
+
+def start_rate(single_mean_ms: float, streams: int, bound_ms: float, offline: float | None
+               ) -> float:
+    """Where a search starts: one stream busy a share 1 − S/B of the time (S the mean
+    single-request latency, B the bound: a heavy-traffic rule of thumb), per stream, and
+    never above most of the Offline rate. Only the start: the probes decide."""
+    service = single_mean_ms / 1000
+    guess = streams * max(1 - single_mean_ms / bound_ms, 0.1) / service
+    return min(guess, START_SHARE * offline) if offline else guess
+
+
+def run_lengths(config: ServingConfig) -> RunLengths:
+    return RunLengths.mlperf() if config.run_lengths == "mlperf" else QUICK_LENGTHS
+
+
+def _requests(meta: ModelMeta, config: ServingConfig, model: Any, weights: Any) -> RequestSet:
+    from suites.padding.suite import padding_tokenizer
+    from suites.serving.requests import news_requests, squad_requests
+
+    tokenizer, _ = padding_tokenizer(meta, weights)
+    limit = int(getattr(model.config, "max_position_embeddings", 512))
+    if config.serving_set == "squad":
+        return squad_requests(config.squad_file, "2.0", tokenizer, config.requests,
+                              config.seed, limit)
+    return news_requests(config.data, tokenizer, config.requests, config.seed, limit)
+
+
+class _Watch:
+    """Every LoadGen run's machine record (repeated while disturbed), for the job's flag."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def __call__(self, run: Any) -> Any:
+        from suites.latency.disturbance import measure_undisturbed
+
+        value, machine = measure_undisturbed(run)
+        self.records.append(machine)
+        return value
+
+
+def serve_model(meta: ModelMeta, config: ServingConfig, progress: Progress) -> SuiteOutput:
+    from suites.backends import REFERENCE, get_backend
+    from suites.backends.parity import check_parity
+    from suites.latency.disturbance import summarize
+    from suites.runtime import configure_torch, load_for_job, runtime_record
+    from suites.serving.loadgen import require_loadgen
+
+    lg = require_loadgen()
+    configure_torch(config)
+    backend = get_backend(config.backend)
+    if reason := backend.unavailable():
+        raise RuntimeError(reason)
+    parity = None
+    if config.parity_gate and backend.name != REFERENCE:
+        progress(f"{meta.name} {backend.name}: parity gate")
+        parity = check_parity(backend, meta.build_config(), REFERENCE,
+                              finetuned_dir=config.finetuned_dir,
+                              splits_dir=config.splits_dir).to_dict()
+    progress(f"{meta.name} {backend.name}: load")
+    model, weights, meta = load_for_job(meta, config)
+    requests = _requests(meta, config, model, weights)
+    batching = Batching(config.max_batch, config.max_queue_delay_ms, config.padding,
+                        requests.max_length)
+    lengths, bound, watch = run_lengths(config), config.latency_bound_ms, _Watch()
+    plan = SearchPlan(precision=config.search_precision, max_probes=config.max_probes,
+                      max_seconds=None if lengths.is_mlperf() else QUICK_SEARCH_S)
+    example = requests.batch([0], len(requests.input_ids[0]))
+
+    def prepare() -> Any:
+        return backend.prepare(model, example)
+
+    layouts = layouts_for(config.threads, config.layouts)
+    baseline = layouts[0]
+    logs: dict[str, Any] = {}
+    tried: list[dict[str, Any]] = []
+    searches: dict[Layout, Search] = {}
+    single = None
+    offline_best = None
+    for layout in layouts:
+        progress(f"{meta.name} {backend.name}: layout {layout.label}")
+        with serving(prepare, requests, layout, batching) as (batcher, _, _):
+            scenarios = Scenarios(batcher, len(requests.input_ids), lengths, bound, config.seed)
+            if single is None:  # one query at a time: the layout's threads all serve it
+                result, batches = watch(scenarios.single_stream)
+                single = {**result.to_dict(), "layout": layout.label}
+                logs["SingleStream"] = {"summary": result.summary, "detail": result.detail}
+            rate = 1000.0 / max(single["latency_ms"].get("mean") or 1.0, 1e-3)
+            offline, batches = watch(partial(scenarios.offline, 2 * rate))
+            if not offline.validity.get("min duration", True) and offline.completed_qps:
+                # LoadGen sized its one query from a hint below the real rate: size it again.
+                offline, batches = watch(partial(scenarios.offline, 1.25 * offline.completed_qps))
+            offline_record = {**offline.to_dict(), "samples_per_s": offline.completed_qps,
+                              **{f"batches_{k}": v for k, v in batches.items()}}
+            if offline.valid and (offline_best is None or (offline.completed_qps or 0)
+                                  > (offline_best["samples_per_s"] or 0)):
+                offline_best = {**offline_record, "layout": layout.label}
+                logs["Offline"] = {"summary": offline.summary, "detail": offline.detail}
+            entry: dict[str, Any] = {"layout": layout.label, "streams": layout.streams,
+                                     "threads": layout.threads, "offline": offline_record}
+            p90 = single["latency_ms"].get("p90") or 0.0
+            if p90 > bound:
+                entry["server"] = None
+                tried.append(entry)
+                continue
+            best = max((s.qps for s in searches.values() if s.qps), default=None)
+            kept: list[Any] = []
+
+            def probe(qps: float, scenarios=scenarios, kept=kept, layout=layout):
+                result = watch(partial(scenarios.probe, qps, kept))
+                progress(f"{meta.name} {layout.label}: Server at {qps:.1f} QPS: "
+                         + ("VALID" if result.valid else f"INVALID ({result.why_invalid})")
+                         + f", p99 {result.p99_ms} ms")
+                return result
+
+            if best is None:
+                start = start_rate(single["latency_ms"]["mean"], layout.streams, bound,
+                                   offline.completed_qps)
+                search = search_qps(probe, max(start, plan.floor_qps), plan)
+            else:
+                search = search_qps(probe, best * (1 + plan.precision), plan, challenge=True)
+            searches[layout] = search
+            entry["server"] = search.to_dict()
+            chosen = next((r for r in reversed(kept) if r.valid
+                           and r.target_qps == search.qps), None)
+            if chosen is not None and search.qps == max(s.qps or 0 for s in searches.values()):
+                logs["Server"] = {"summary": chosen.summary, "detail": chosen.detail}
+            tried.append(entry)
+
+    server = _server_record(meta, searches, baseline, single, bound, plan, prepare, requests,
+                            layouts, batching, lengths, config, watch, progress)
+    cold = None
+    if config.cold_starts:
+        progress(f"{meta.name} {backend.name}: cold start × {config.cold_starts}")
+        cold = _cold_start(meta, model, weights, backend.name, layouts[0], requests, config)
+    accuracy = None
+    if config.accuracy:
+        from suites.serving.accuracy import served_accuracy
+
+        progress(f"{meta.name} {backend.name}: accuracy mode")
+        accuracy = served_accuracy(meta, config, backend, batching, baseline, progress)
+    runtime = runtime_record(config, model)
+    runtime.update(backend=backend.name, precision=backend.precision,
+                   inputs="real text: the request set's token ids")
+    notes = []
+    if not lengths.is_mlperf():
+        notes.append("quick preset: LoadGen's minimum duration and query counts lowered "
+                     f"({lengths.server_ms} ms / {lengths.server_queries} queries per Server "
+                     "run, MLPerf: 600 s / 270,336); --full uses MLPerf's own minimums")
+    if weights.source == "random-init":
+        notes.append("random-init weights: cost figures only (served answers mean nothing)")
+    machine = summarize(watch.records)
+    return SuiteOutput(
+        metrics=dict(
+            backend=backend.name, precision=backend.precision, parity=parity,
+            requests=requests.describe(), latency_bound_ms=bound,
+            run_lengths=lengths.to_dict(), batching={**batching.__dict__,
+                                                     "label": batching.label},
+            single_stream=single, layouts=tried, server=server,
+            offline=offline_best or {"valid": False, "samples_per_s": None},
+            cold_start=cold, accuracy=accuracy,
+            loadgen={"version": logs.get("SingleStream", {}).get("detail", {}).get(
+                "loadgen_version") or getattr(lg, "__version__", None), "logs": logs},
+            machine=machine, notes=notes),
+        runtime=runtime, weights=weights, family=meta.family, notes=notes,
+    )
+
+
+def _server_record(meta: ModelMeta, searches: dict[Layout, Search], baseline: Layout,
+                   single: dict[str, Any], bound: float, plan: SearchPlan, prepare: Any,
+                   requests: RequestSet, layouts: list[Layout], batching: Batching,
+                   lengths: RunLengths, config: ServingConfig, watch: _Watch,
+                   progress: Progress) -> dict[str, Any]:
+    """The best layout's QPS, its repeats (each a search again from the bracket), and its
+    margin over the single-stream layout; or why there is none."""
+    valid = {layout: s for layout, s in searches.items() if s.qps}
+    if not valid:
+        p90 = single["latency_ms"].get("p90")
+        return {"qps": None, "layout": None, "repeats": [], "brackets": [], "curve": [],
+                "none": f"no QPS meets p99 <= {bound:g} ms; SingleStream p90 is "
+                        f"{p90:.1f} ms" if p90 and p90 > bound else
+                        f"no QPS meets p99 <= {bound:g} ms down to {plan.floor_qps:g} QPS",
+                "margin_vs_single_stream": None}
+    layout, search = max(valid.items(), key=lambda kv: kv[1].qps or 0)
+    repeats = [search]
+    for k in range(1, config.search_repeats):
+        progress(f"{meta.name} {layout.label}: repeat search {k + 1}/{config.search_repeats}")
+        with serving(prepare, requests, layout, batching) as (batcher, _, _):
+            scenarios = Scenarios(batcher, len(requests.input_ids), lengths, bound,
+                                  config.seed + k)
+            repeats.append(search_qps(lambda q, s=scenarios: watch(partial(s.probe, q)),
+                                      search.qps, plan))
+    base = searches.get(baseline)
+    margin = (round(search.qps / base.qps, 4) if base is not None and base.qps else None)
+    return {"qps": round(float(search.qps), 3), "layout": layout.label,
+            "repeats": [round(float(s.qps), 3) if s.qps else None for s in repeats],
+            "brackets": [[s.qps, s.above] for s in repeats],
+            "curve": [p.to_dict() for p in sorted(search.probes, key=lambda p: p.qps)],
+            "none": None, "margin_vs_single_stream": margin,
+            "single_stream_layout": baseline.label,
+            "single_stream_layout_qps": base.qps if base is not None else None,
+            "searches": [s.to_dict() for s in repeats[1:]]}
+
+
+def _cold_start(meta: ModelMeta, model: Any, weights: Any, backend: str, layout: Layout,
+                requests: RequestSet, config: ServingConfig) -> dict[str, Any]:
+    from models_registry.weights import ResolvedWeights
+    from suites.serving.coldstart import measure
+
+    with tempfile.TemporaryDirectory(prefix="cold-start-") as tmp:
+        if weights.source == "random-init" or not weights.path:
+            model.save_pretrained(tmp, safe_serialization=True)
+            loaded = ResolvedWeights("local-dir", tmp, "safetensors")
+            source = "random-init values saved as safetensors, read from disk"
+        else:
+            loaded, source = weights, f"{weights.source} ({weights.format})"
+        spec = {"model": meta.local_dir or meta.name,
+                "weights": {k: v for k, v in loaded.to_dict().items() if k != "weights"},
+                "backend": backend, "threads": layout.threads * layout.streams,
+                "request": requests.input_ids[0]}
+        record = measure(spec, config.cold_starts)
+    return {**record, "weights_read": source, "backend": backend}

@@ -42,7 +42,7 @@ def require_loadgen() -> Any:
 
 
 @dataclass(frozen=True)
-class TestPlan:
+class RunPlan:
     """What LoadGen is asked for. ``min_*`` None: LoadGen's own MLPerf defaults."""
 
     scenario: str
@@ -77,7 +77,7 @@ class TestPlan:
 
 
 @dataclass
-class TestResult:
+class RunResult:
     """A LoadGen test as its logs state it; latencies in ms."""
 
     scenario: str
@@ -118,7 +118,7 @@ def read_detail(path: Path) -> dict[str, Any]:
     return events
 
 
-def parse_logs(directory: Path, scenario: str, accuracy: bool) -> TestResult:
+def parse_logs(directory: Path, scenario: str, accuracy: bool) -> RunResult:
     detail = read_detail(directory / "mlperf_log_detail.txt")
     summary_path = directory / "mlperf_log_summary.txt"
     summary = summary_path.read_text(encoding="utf-8", errors="replace") \
@@ -139,7 +139,7 @@ def parse_logs(directory: Path, scenario: str, accuracy: bool) -> TestResult:
     valid = (detail.get("result_validity") == "VALID") and not accuracy
     completed = num("result_completed_samples_per_sec") or num("result_samples_per_second")
     count = detail.get("result_query_count") or detail.get("generated_query_count") or 0
-    return TestResult(
+    return RunResult(
         scenario=scenario, mode="AccuracyOnly" if accuracy else "PerformanceOnly",
         valid=valid, validity=validity,
         invalid_reason=str(detail.get("result_invalid_reason") or ""),
@@ -155,8 +155,8 @@ def parse_logs(directory: Path, scenario: str, accuracy: bool) -> TestResult:
     )
 
 
-def run_test(plan: TestPlan, issue: Callable[[list[Any]], None], total_samples: int,
-             performance_samples: int, name: str = "encoder") -> TestResult:
+def run_test(plan: RunPlan, issue: Callable[[list[Any]], None], total_samples: int,
+             performance_samples: int, name: str = "encoder") -> RunResult:
     """Run one LoadGen test; ``issue`` gets LoadGen's query samples (``.id``, ``.index``)
     and must answer each with :func:`complete`. Logs go to a scratch folder and come back in
     the result."""

@@ -96,7 +96,7 @@ def search_qps(probe: Callable[[float], Probe], start: float, plan: SearchPlan, 
         search.stopped = f"invalid at {start:.3g} QPS, the rate to beat"
         return search
     # Bracket.
-    while len(search.probes) < plan.max_probes:
+    while len(search.probes) < plan.max_probes and not out_of_time():
         if search.best is None:
             lowest = min(p.qps for p in search.probes)
             qps = lowest * plan.shrink

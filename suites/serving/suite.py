@@ -133,9 +133,12 @@ class ServingSuite(Suite):
     def preflight(self, config: ServingConfig) -> None:
         from suites.data.errors import DataError
         from suites.serving.layouts import layouts_for
-        from suites.serving.loadgen import require_loadgen
+        from suites.serving.loadgen import LoadgenMissing, require_loadgen
 
-        require_loadgen()
+        try:
+            require_loadgen()
+        except LoadgenMissing as exc:
+            raise DataError(str(exc)) from None
         try:
             layouts_for(config.threads, config.layouts)
         except ValueError as exc:

@@ -20,7 +20,7 @@ def md1_sojourn_cdf(x: float, rate: float, service: float) -> float:
     total = Decimal(0)
     for k in range(math.floor(t / service) + 1):
         a = lam * (k * d - t_)
-        total += a ** k / math.factorial(k) * (-a).exp()
+        total += (a ** k if k else Decimal(1)) / math.factorial(k) * (-a).exp()
     return float((1 - lam * d) * total)
 
 

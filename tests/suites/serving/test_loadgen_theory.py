@@ -15,7 +15,7 @@ import time
 import pytest
 
 from suites.serving.batcher import Batching, DynamicBatcher
-from suites.serving.loadgen import TestPlan, complete, run_test
+from suites.serving.loadgen import RunPlan, complete, run_test
 from suites.serving.search import Probe, SearchPlan, search_qps
 from tests.suites.serving.queueing import (
     max_rate,
@@ -45,7 +45,7 @@ def _search(servers: int, bound_ms: float) -> float:
     with DynamicBatcher([_fixed_service] * servers, [8] * 256, Batching(max_batch=1),
                         _answer) as batcher:
         def probe(qps: float) -> Probe:
-            r = run_test(TestPlan("Server", 1000, 500, target_qps=qps,
+            r = run_test(RunPlan("Server", 1000, 500, target_qps=qps,
                                   latency_bound_ms=bound_ms), batcher.submit, 256, 256)
             return Probe(qps, r.valid, r.latency_ms.get("p99"), r.completed_qps)
 
@@ -79,8 +79,8 @@ def test_md2_server_search_lands_on_theory():
 
 def test_loadgen_verdict_and_figures_come_from_its_logs():
     with DynamicBatcher([_fixed_service], [8] * 64, Batching(max_batch=1), _answer) as b:
-        ok = run_test(TestPlan("SingleStream", 500, 64), b.submit, 64, 64)
-        overloaded = run_test(TestPlan("Server", 500, 300, target_qps=2000,
+        ok = run_test(RunPlan("SingleStream", 500, 64), b.submit, 64, 64)
+        overloaded = run_test(RunPlan("Server", 500, 300, target_qps=2000,
                                        latency_bound_ms=10), b.submit, 64, 64)
     assert ok.valid and ok.scenario == "SingleStream" and ok.query_count >= 64
     assert ok.latency_ms["p50"] >= 1000 * SERVICE_S * 0.95

@@ -261,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--results-dir", type=Path, default=Path("results"))
     compare.add_argument("--fail-on", nargs="+", metavar="METRIC=THRESHOLD",
                          help="exit 1 on a significant regression beyond a threshold: "
-                         "latency=10%% memory=5%% accuracy=1pt")
+                         "latency=10%% memory=5%% accuracy=1pt server-qps=10%%")
     compare.add_argument("--allow-hardware-mismatch", action="store_true",
                          help="compare latency/memory across hardware fingerprints (flagged); "
                          "by default such rows are refused and the exit code is 2")

@@ -5,7 +5,7 @@ accuracy mode when asked."""
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
+from dataclasses import asdict, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -14,8 +14,8 @@ from suites.base import Progress, SuiteOutput
 from suites.serving.batcher import Batching
 from suites.serving.layouts import Layout, layouts_for
 from suites.serving.scenarios import RunLengths, Scenarios
-from suites.serving.search import Search, SearchPlan, search_qps
-from suites.serving.sut import serving
+from suites.serving.search import Probe, Search, SearchPlan, search_qps
+from suites.serving.sut import FLUSH_DENORMAL_NOTE, serving
 
 if TYPE_CHECKING:
     from suites.serving.requests import RequestSet
@@ -71,10 +71,162 @@ class _Watch:
         return value
 
 
+class _ServingJob:
+    """What one job serves and how: the model's conversion, the requests, the batching and
+    LoadGen's run lengths; each layout's runs and searches are added as they are made."""
+
+    def __init__(self, meta: ModelMeta, config: ServingConfig, backend: Any, model: Any,
+                 requests: RequestSet, progress: Progress) -> None:
+        self.meta, self.config, self.backend, self.model = meta, config, backend, model
+        self.requests, self.progress = requests, progress
+        self.batching = Batching(config.max_batch, config.max_queue_delay_ms, config.padding,
+                                 requests.max_length)
+        self.lengths, self.bound, self.watch = run_lengths(config), config.latency_bound_ms, \
+            _Watch()
+        self.plan = SearchPlan(precision=config.search_precision, max_probes=config.max_probes,
+                               max_seconds=None if self.lengths.is_mlperf() else QUICK_SEARCH_S)
+        self.example = requests.batch([0], len(requests.input_ids[0]))
+        self.layouts = layouts_for(config.threads, config.layouts)
+        self.logs: dict[str, Any] = {}
+        self.tried: list[dict[str, Any]] = []
+        self.searches: dict[Layout, Search] = {}
+        self.single: dict[str, Any] | None = None
+        self.offline_best: dict[str, Any] | None = None
+
+    def prepare(self) -> Any:
+        return self.backend.prepare(self.model, self.example)
+
+    def scenarios(self, batcher: Any, seed_offset: int = 0) -> Scenarios:
+        return Scenarios(batcher, len(self.requests.input_ids), self.lengths, self.bound,
+                         self.config.seed + seed_offset)
+
+    def run_layout(self, layout: Layout) -> None:
+        """SingleStream (once, on the first layout), Offline, then the Server search: in
+        full on the first layout, as a challenge at the rate to beat on the others."""
+        self.progress(f"{self.meta.name} {self.backend.name}: layout {layout.label}")
+        with serving(self.prepare, self.requests, layout, self.batching) as (batcher, _, _):
+            scenarios = self.scenarios(batcher)
+            if self.single is None:  # one query at a time: the layout's threads all serve it
+                result, _ = self.watch(scenarios.single_stream)
+                self.single = {**result.to_dict(), "layout": layout.label}
+                self.logs["SingleStream"] = {"summary": result.summary, "detail": result.detail}
+            offline = self._offline(scenarios, layout)
+            entry = {"layout": layout.label, "streams": layout.streams,
+                     "threads": layout.threads, "offline": offline}
+            entry["server"] = (None if _unreachable(self.single, self.bound) else
+                               self._search(scenarios, layout, offline["samples_per_s"])
+                               .to_dict())
+            self.tried.append(entry)
+
+    def _offline(self, scenarios: Scenarios, layout: Layout) -> dict[str, Any]:
+        rate = 1000.0 / max(self.single["latency_ms"].get("mean") or 1.0, 1e-3)
+        offline, batches = self.watch(partial(scenarios.offline, 2 * rate))
+        if not offline.validity.get("min duration", True) and offline.completed_qps:
+            # LoadGen sized its one query from a hint below the real rate: size it again.
+            offline, batches = self.watch(partial(scenarios.offline,
+                                                  1.25 * offline.completed_qps))
+        record = {**offline.to_dict(), "samples_per_s": offline.completed_qps,
+                  **{f"batches_{k}": v for k, v in batches.items()}}
+        best = self.offline_best
+        if offline.valid and (best is None or (offline.completed_qps or 0)
+                              > (best["samples_per_s"] or 0)):
+            self.offline_best = {**record, "layout": layout.label}
+            self.logs["Offline"] = {"summary": offline.summary, "detail": offline.detail}
+        return record
+
+    def _search(self, scenarios: Scenarios, layout: Layout, offline: float | None) -> Search:
+        kept: list[Any] = []
+
+        def probe(qps: float) -> Probe:
+            result = self.watch(partial(scenarios.probe, qps, kept))
+            self.progress(f"{self.meta.name} {layout.label}: Server at {qps:.1f} QPS: "
+                          + ("VALID" if result.valid else f"INVALID ({result.why_invalid})")
+                          + f", p99 {result.p99_ms} ms")
+            return result
+
+        mean_ms = self.single["latency_ms"]["mean"]
+        # Below a tenth of one stream's rate the queue is empty: nothing lower can pass.
+        plan = replace(self.plan, floor_qps=max(self.plan.floor_qps, 100.0 / mean_ms))
+        best = max((s.qps for s in self.searches.values() if s.qps), default=None)
+        if best is None:
+            start = max(start_rate(mean_ms, layout.streams, self.bound, offline),
+                        plan.floor_qps)
+            scenarios.warm_up(start)
+            search = search_qps(probe, start, plan)
+        else:
+            scenarios.warm_up(best)
+            search = search_qps(probe, best * (1 + plan.precision), plan, challenge=True)
+        self.searches[layout] = search
+        chosen = next((r for r in reversed(kept) if r.valid and search.qps
+                       and abs((r.target_qps or 0) / search.qps - 1) < 1e-6), None)
+        if chosen is not None and search.qps == max(s.qps or 0 for s in self.searches.values()):
+            self.logs["Server"] = {"summary": chosen.summary, "detail": chosen.detail}
+        return search
+
+    def server_record(self) -> dict[str, Any]:
+        """The best layout's QPS, its repeats (each a search again from its rate), and its
+        margin over the single-stream layout; or why there is none."""
+        valid = {layout: s for layout, s in self.searches.items() if s.qps}
+        if not valid:
+            return self._none()
+        layout, search = max(valid.items(), key=lambda kv: kv[1].qps or 0)
+        repeats = [search]
+        for k in range(1, self.config.search_repeats):
+            self.progress(f"{self.meta.name} {layout.label}: repeat search "
+                          f"{k + 1}/{self.config.search_repeats}")
+            with serving(self.prepare, self.requests, layout, self.batching) as (b, _, _):
+                scenarios = self.scenarios(b, seed_offset=k)
+                scenarios.warm_up(search.qps)
+                repeats.append(search_qps(
+                    lambda q, s=scenarios: self.watch(partial(s.probe, q)), search.qps,
+                    self.plan))
+        baseline = self.layouts[0]
+        base = self.searches.get(baseline)
+        margin = round(search.qps / base.qps, 4) if base is not None and base.qps else None
+        return {"qps": round(float(search.qps), 3), "layout": layout.label,
+                "repeats": [round(float(s.qps), 3) if s.qps else None for s in repeats],
+                "brackets": [[s.qps, s.above] for s in repeats],
+                "curve": [p.to_dict() for p in sorted(search.probes, key=lambda p: p.qps)],
+                "none": None, "margin_vs_single_stream": margin,
+                "single_stream_layout": baseline.label,
+                "single_stream_layout_qps": base.qps if base is not None else None,
+                "searches": [s.to_dict() for s in repeats[1:]]}
+
+    def _none(self) -> dict[str, Any]:
+        latency = self.single["latency_ms"]
+        bound = self.bound
+        why = (f"SingleStream p90 is {latency['p90']:.1f} ms"
+               if latency.get("p90", 0) > bound else
+               f"SingleStream p99 is {latency['p99']:.1f} ms (p90 {latency['p90']:.1f} ms)"
+               if latency.get("p99", 0) > bound else
+               "no probe passed: " + "; ".join(s.stopped for s in self.searches.values()))
+        return {"qps": None, "layout": None, "repeats": [], "brackets": [], "curve": [],
+                "none": f"no QPS meets p99 <= {bound:g} ms; {why}",
+                "single_stream_p99_ms": latency.get("p99"), "margin_vs_single_stream": None}
+
+    def metrics(self, parity: dict[str, Any] | None, server: dict[str, Any],
+                cold: dict[str, Any] | None, accuracy: dict[str, Any] | None,
+                loadgen_version: str | None, notes: list[str]) -> dict[str, Any]:
+        from suites.latency.disturbance import summarize
+
+        detail = self.logs.get("SingleStream", {}).get("detail", {})
+        return {
+            "backend": self.backend.name, "precision": self.backend.precision,
+            "parity": parity, "requests": self.requests.describe(),
+            "latency_bound_ms": self.bound, "run_lengths": self.lengths.to_dict(),
+            "batching": {**asdict(self.batching), "label": self.batching.label},
+            "single_stream": self.single, "layouts": self.tried, "server": server,
+            "offline": self.offline_best or {"valid": False, "samples_per_s": None},
+            "cold_start": cold, "accuracy": accuracy,
+            "loadgen": {"version": detail.get("loadgen_version") or loadgen_version,
+                        "logs": self.logs},
+            "machine": summarize(self.watch.records), "notes": notes,
+        }
+
+
 def serve_model(meta: ModelMeta, config: ServingConfig, progress: Progress) -> SuiteOutput:
     from suites.backends import REFERENCE, get_backend
     from suites.backends.parity import check_parity
-    from suites.latency.disturbance import summarize
     from suites.runtime import configure_torch, load_for_job, runtime_record
     from suites.serving.loadgen import require_loadgen
 
@@ -91,113 +243,37 @@ def serve_model(meta: ModelMeta, config: ServingConfig, progress: Progress) -> S
                               splits_dir=config.splits_dir).to_dict()
     progress(f"{meta.name} {backend.name}: load")
     model, weights, meta = load_for_job(meta, config)
-    requests = _requests(meta, config, model, weights)
-    batching = Batching(config.max_batch, config.max_queue_delay_ms, config.padding,
-                        requests.max_length)
-    lengths, bound, watch = run_lengths(config), config.latency_bound_ms, _Watch()
-    plan = SearchPlan(precision=config.search_precision, max_probes=config.max_probes,
-                      max_seconds=None if lengths.is_mlperf() else QUICK_SEARCH_S)
-    example = requests.batch([0], len(requests.input_ids[0]))
-
-    def prepare() -> Any:
-        return backend.prepare(model, example)
-
-    layouts = layouts_for(config.threads, config.layouts)
-    baseline = layouts[0]
-    logs: dict[str, Any] = {}
-    tried: list[dict[str, Any]] = []
-    searches: dict[Layout, Search] = {}
-    single = None
-    offline_best = None
-    for layout in layouts:
-        progress(f"{meta.name} {backend.name}: layout {layout.label}")
-        with serving(prepare, requests, layout, batching) as (batcher, _, _):
-            scenarios = Scenarios(batcher, len(requests.input_ids), lengths, bound, config.seed)
-            if single is None:  # one query at a time: the layout's threads all serve it
-                result, batches = watch(scenarios.single_stream)
-                single = {**result.to_dict(), "layout": layout.label}
-                logs["SingleStream"] = {"summary": result.summary, "detail": result.detail}
-            rate = 1000.0 / max(single["latency_ms"].get("mean") or 1.0, 1e-3)
-            offline, batches = watch(partial(scenarios.offline, 2 * rate))
-            if not offline.validity.get("min duration", True) and offline.completed_qps:
-                # LoadGen sized its one query from a hint below the real rate: size it again.
-                offline, batches = watch(partial(scenarios.offline, 1.25 * offline.completed_qps))
-            offline_record = {**offline.to_dict(), "samples_per_s": offline.completed_qps,
-                              **{f"batches_{k}": v for k, v in batches.items()}}
-            if offline.valid and (offline_best is None or (offline.completed_qps or 0)
-                                  > (offline_best["samples_per_s"] or 0)):
-                offline_best = {**offline_record, "layout": layout.label}
-                logs["Offline"] = {"summary": offline.summary, "detail": offline.detail}
-            entry: dict[str, Any] = {"layout": layout.label, "streams": layout.streams,
-                                     "threads": layout.threads, "offline": offline_record}
-            if _unreachable(single, bound):
-                entry["server"] = None
-                tried.append(entry)
-                continue
-            best = max((s.qps for s in searches.values() if s.qps), default=None)
-            kept: list[Any] = []
-
-            def probe(qps: float, scenarios=scenarios, kept=kept, layout=layout):
-                result = watch(partial(scenarios.probe, qps, kept))
-                progress(f"{meta.name} {layout.label}: Server at {qps:.1f} QPS: "
-                         + ("VALID" if result.valid else f"INVALID ({result.why_invalid})")
-                         + f", p99 {result.p99_ms} ms")
-                return result
-
-            mean_ms = single["latency_ms"]["mean"]
-            # Below a tenth of one stream's rate the queue is empty: nothing lower can pass.
-            floor = replace(plan, floor_qps=max(plan.floor_qps, 100.0 / mean_ms))
-            if best is None:
-                start = max(start_rate(mean_ms, layout.streams, bound, offline.completed_qps),
-                            floor.floor_qps)
-                scenarios.warm_up(start)
-                search = search_qps(probe, start, floor)
-            else:
-                scenarios.warm_up(best)
-                search = search_qps(probe, best * (1 + plan.precision), floor, challenge=True)
-            searches[layout] = search
-            entry["server"] = search.to_dict()
-            chosen = next((r for r in reversed(kept) if r.valid and search.qps
-                           and abs((r.target_qps or 0) / search.qps - 1) < 1e-6), None)
-            if chosen is not None and search.qps == max(s.qps or 0 for s in searches.values()):
-                logs["Server"] = {"summary": chosen.summary, "detail": chosen.detail}
-            tried.append(entry)
-
-    server = _server_record(meta, searches, baseline, single, bound, plan, prepare, requests,
-                            layouts, batching, lengths, config, watch, progress)
+    job = _ServingJob(meta, config, backend, model, _requests(meta, config, model, weights),
+                      progress)
+    for layout in job.layouts:
+        job.run_layout(layout)
+    server = job.server_record()
     cold = None
     if config.cold_starts:
         progress(f"{meta.name} {backend.name}: cold start × {config.cold_starts}")
-        cold = _cold_start(meta, model, weights, backend.name, layouts[0], requests, config)
+        cold = _cold_start(meta, model, weights, backend.name, job.layouts[0], job.requests,
+                           config)
     accuracy = None
     if config.accuracy:
         from suites.serving.accuracy import served_accuracy
 
         progress(f"{meta.name} {backend.name}: accuracy mode")
-        accuracy = served_accuracy(meta, config, backend, batching, baseline, progress)
+        accuracy = served_accuracy(meta, config, backend, job.batching, job.layouts[0],
+                                   progress)
     runtime = runtime_record(config, model)
     runtime.update(backend=backend.name, precision=backend.precision,
-                   inputs="real text: the request set's token ids")
+                   inputs="real text: the request set's token ids",
+                   flush_denormal=FLUSH_DENORMAL_NOTE)
     notes = []
-    if not lengths.is_mlperf():
+    if not job.lengths.is_mlperf():
         notes.append("quick preset: LoadGen's minimum duration and query counts lowered "
-                     f"({lengths.server_ms} ms / {lengths.server_queries} queries per Server "
-                     "run, MLPerf: 600 s / 270,336); --full uses MLPerf's own minimums")
+                     f"({job.lengths.server_ms} ms / {job.lengths.server_queries} queries per "
+                     "Server run, MLPerf: 600 s / 270,336); --full uses MLPerf's own minimums")
     if weights.source == "random-init":
         notes.append("random-init weights: cost figures only (served answers mean nothing)")
-    machine = summarize(watch.records)
     return SuiteOutput(
-        metrics=dict(
-            backend=backend.name, precision=backend.precision, parity=parity,
-            requests=requests.describe(), latency_bound_ms=bound,
-            run_lengths=lengths.to_dict(), batching={**batching.__dict__,
-                                                     "label": batching.label},
-            single_stream=single, layouts=tried, server=server,
-            offline=offline_best or {"valid": False, "samples_per_s": None},
-            cold_start=cold, accuracy=accuracy,
-            loadgen={"version": logs.get("SingleStream", {}).get("detail", {}).get(
-                "loadgen_version") or getattr(lg, "__version__", None), "logs": logs},
-            machine=machine, notes=notes),
+        metrics=job.metrics(parity, server, cold, accuracy, getattr(lg, "__version__", None),
+                            notes),
         runtime=runtime, weights=weights, family=meta.family, notes=notes,
     )
 
@@ -206,47 +282,6 @@ def _unreachable(single: dict[str, Any], bound: float) -> bool:
     """One request alone already misses the bound 1% of the time: queueing only adds, so no
     Poisson rate can meet p99 ≤ bound, and searching down would take ever longer probes."""
     return (single["latency_ms"].get("p99") or 0.0) > bound
-
-
-def _server_record(meta: ModelMeta, searches: dict[Layout, Search], baseline: Layout,
-                   single: dict[str, Any], bound: float, plan: SearchPlan, prepare: Any,
-                   requests: RequestSet, layouts: list[Layout], batching: Batching,
-                   lengths: RunLengths, config: ServingConfig, watch: _Watch,
-                   progress: Progress) -> dict[str, Any]:
-    """The best layout's QPS, its repeats (each a search again from the bracket), and its
-    margin over the single-stream layout; or why there is none."""
-    valid = {layout: s for layout, s in searches.items() if s.qps}
-    if not valid:
-        latency = single["latency_ms"]
-        why = (f"SingleStream p90 is {latency['p90']:.1f} ms"
-               if latency.get("p90", 0) > bound else
-               f"SingleStream p99 is {latency['p99']:.1f} ms (p90 {latency['p90']:.1f} ms)"
-               if latency.get("p99", 0) > bound else
-               "no probe passed: " + "; ".join(s.stopped for s in searches.values()))
-        return {"qps": None, "layout": None, "repeats": [], "brackets": [], "curve": [],
-                "none": f"no QPS meets p99 <= {bound:g} ms; {why}",
-                "single_stream_p99_ms": latency.get("p99"),
-                "margin_vs_single_stream": None}
-    layout, search = max(valid.items(), key=lambda kv: kv[1].qps or 0)
-    repeats = [search]
-    for k in range(1, config.search_repeats):
-        progress(f"{meta.name} {layout.label}: repeat search {k + 1}/{config.search_repeats}")
-        with serving(prepare, requests, layout, batching) as (batcher, _, _):
-            scenarios = Scenarios(batcher, len(requests.input_ids), lengths, bound,
-                                  config.seed + k)
-            scenarios.warm_up(search.qps)
-            repeats.append(search_qps(lambda q, s=scenarios: watch(partial(s.probe, q)),
-                                      search.qps, plan))
-    base = searches.get(baseline)
-    margin = (round(search.qps / base.qps, 4) if base is not None and base.qps else None)
-    return {"qps": round(float(search.qps), 3), "layout": layout.label,
-            "repeats": [round(float(s.qps), 3) if s.qps else None for s in repeats],
-            "brackets": [[s.qps, s.above] for s in repeats],
-            "curve": [p.to_dict() for p in sorted(search.probes, key=lambda p: p.qps)],
-            "none": None, "margin_vs_single_stream": margin,
-            "single_stream_layout": baseline.label,
-            "single_stream_layout_qps": base.qps if base is not None else None,
-            "searches": [s.to_dict() for s in repeats[1:]]}
 
 
 def _cold_start(meta: ModelMeta, model: Any, weights: Any, backend: str, layout: Layout,

@@ -131,3 +131,17 @@ def test_without_loadgen_the_cli_refuses_before_any_job(tmp_path, monkeypatch, c
                  "--no-progress"])
     assert code == 2 and "mlcommons-loadgen" in capsys.readouterr().err
     assert not (tmp_path / "runs").exists()
+
+
+def test_a_job_past_its_time_cap_is_recorded_and_a_rerun_completes_it(tmp_path,
+                                                                      tiny_classifier_dirs):
+    results = tmp_path / "results"
+    args = ["run", "--models", str(tiny_classifier_dirs["bert"]), "--suites", "serving",
+            "--results-dir", str(results), "--run-id", "capped", *_news(tmp_path), *FAST,
+            "--layouts", "1x2"]
+    assert main([*args, "--timeout", "3"]) == 1
+    (first,) = _results(results)
+    assert first["status"] == "timeout" and first["metrics"] == {}
+    assert main(args) == 0
+    (second,) = _results(results)
+    assert second["status"] == "ok" and second["metrics"]["server"]["qps"] > 0

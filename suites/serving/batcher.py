@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from suites.padding.strategies import STRATEGIES, padded_width
@@ -57,12 +57,15 @@ class BatchStats:
     samples: int = 0
     real_tokens: int = 0
     computed_tokens: int = 0
+    # (arrival, answer) perf_counter times of every request, for stall detection
+    times: list[tuple[float, float]] = field(default_factory=list, repr=False)
 
     def add(self, other: BatchStats) -> None:
         self.batches += other.batches
         self.samples += other.samples
         self.real_tokens += other.real_tokens
         self.computed_tokens += other.computed_tokens
+        self.times += other.times
 
     def to_dict(self) -> dict[str, Any]:
         return {"batches": self.batches, "samples": self.samples,
@@ -105,6 +108,15 @@ class DynamicBatcher:
         with self._cond:
             self._queue.extend(_Request(s.id, s.index, now) for s in samples)
             self._cond.notify_all()
+
+    def stall(self, bound_ms: float, window_ms: float) -> dict[str, Any] | None:
+        """The requests over ``bound_ms`` when they all arrived within ``window_ms`` of each
+        other: one event (a pause of the machine or the process), not a queue that a rate
+        builds up again and again; None otherwise."""
+        over = sorted(a for a, d in self.stats().times if (d - a) * 1000 > bound_ms)
+        if not over or (over[-1] - over[0]) * 1000 > window_ms:
+            return None
+        return {"over_bound": len(over), "within_ms": round((over[-1] - over[0]) * 1000, 1)}
 
     def stats(self) -> BatchStats:
         total = BatchStats()
@@ -160,3 +172,5 @@ class DynamicBatcher:
             stats.computed_tokens += width * len(batch)
             self.complete([(r.query_id, r.index, None if outputs is None else outputs[j])
                            for j, r in enumerate(batch)])
+            answered = time.perf_counter()
+            stats.times += [(r.arrived, answered) for r in batch]

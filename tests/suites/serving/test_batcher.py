@@ -103,3 +103,20 @@ def test_a_failing_batch_still_answers_and_keeps_the_error():
 def test_impossible_batching_is_refused(kwargs, match):
     with pytest.raises(ValueError, match=match):
         Batching(**kwargs)
+
+
+def _timed(batcher: DynamicBatcher, times: list[tuple[float, float]]) -> None:
+    batcher._stats[0].times = times  # (arrival, answer) pairs as a run would leave them
+
+
+def test_a_stall_is_one_burst_of_late_answers_and_a_queue_is_not():
+    batcher = DynamicBatcher([lambda ix, w: None], [5], Batching(), lambda items: None)
+    on_time = [(t * 0.05, t * 0.05 + 0.02) for t in range(100)]
+    burst = [(2.0 + k * 0.02, 2.0 + k * 0.02 + 0.3) for k in range(6)]  # 6 late in 100 ms
+    _timed(batcher, on_time + burst)
+    assert batcher.stall(130.0, 500.0) == {"over_bound": 6, "within_ms": 100.0}
+    spread = [(t, t + 0.3) for t in (0.5, 1.5, 2.5, 3.5)]  # late again and again
+    _timed(batcher, on_time + spread)
+    assert batcher.stall(130.0, 500.0) is None
+    _timed(batcher, on_time)
+    assert batcher.stall(130.0, 500.0) is None

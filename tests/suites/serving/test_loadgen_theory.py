@@ -5,7 +5,8 @@ search lands where queueing theory puts the highest rate with p99 time in system
 
 Stated tolerance: ±15% of the theoretical rate. What is left over is the fake's own jitter
 (sleep wake-ups on a shared 2-core machine), LoadGen's early stopping (which fails a run
-with a few queries over the bound, so it errs low) and the search's 3% resolution.
+with a few queries over the bound, so it errs low) and the search's 3% resolution. The probe
+is the suite's own (``Scenarios.probe``: a run failed by one pause is run again).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import pytest
 
 from suites.serving.batcher import Batching, DynamicBatcher
 from suites.serving.loadgen import RunPlan, complete, run_test
-from suites.serving.search import Probe, SearchPlan, search_qps
+from suites.serving.scenarios import RunLengths, Scenarios
+from suites.serving.search import SearchPlan, search_qps
 from tests.suites.serving.queueing import (
     max_rate,
     md1_sojourn_cdf,
@@ -42,14 +44,12 @@ def _answer(items):
 
 
 def _search(servers: int, bound_ms: float) -> float:
+    lengths = RunLengths(1000, 64, 1000, 500, 1000, 64)
     with DynamicBatcher([_fixed_service] * servers, [8] * 256, Batching(max_batch=1),
                         _answer) as batcher:
-        def probe(qps: float) -> Probe:
-            r = run_test(RunPlan("Server", 1000, 500, target_qps=qps,
-                                  latency_bound_ms=bound_ms), batcher.submit, 256, 256)
-            return Probe(qps, r.valid, r.latency_ms.get("p99"), r.completed_qps)
-
-        search = search_qps(probe, 0.5 * servers / SERVICE_S, SearchPlan(precision=0.03))
+        scenarios = Scenarios(batcher, 256, lengths, bound_ms, seed=0)  # the suite's probe
+        search = search_qps(scenarios.probe, 0.5 * servers / SERVICE_S,
+                            SearchPlan(precision=0.03))
     assert search.qps is not None, search.stopped
     return search.qps
 

@@ -175,8 +175,10 @@ def test_paper_and_card_claims_are_judged_from_squad_results():
     finding, status, _ = assess(loss, [full])
     assert (finding.value, status) == (2.5, "reproduced") and "93.0%" in finding.provenance
     gpu = build_verdict(claims["card-mobilebert-squad-v2-3-4x-gpu-throughput"], [full])
-    assert gpu["verdict"]["status"] == "inconclusive" and "no GPU" in \
-        gpu["verdict"]["claim_citation"]["notes"]
+    # judged from the serving suite's CPU evidence: none among squad results
+    notes = gpu["verdict"]["claim_citation"]["notes"]
+    assert gpu["verdict"]["status"] == "inconclusive" and "No GPU is measured" in notes
+    assert "no ok server_qps_ratio result" in notes
     assert gpu["paper"]["arxiv_id"] is None and gpu["latest_version"]["id"].startswith("card:")
 
 

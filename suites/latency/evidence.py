@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from suites.backends import REFERENCE, backend_of
+from suites.evidence import paired_section
 from suites.latency.ratios import speed_factors, speed_ratio
 from suites.records.roles import Finding, provenance
 
@@ -20,20 +21,9 @@ def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:
     (the papers' models ran in float), then the fewest threads, then the newest section;
     paired by round when both were timed in one interleaved group."""
     point = tuple(claim.evidence.point)
-    # Both models on the same hardware, threads and backend.
-    sections: dict[tuple, dict[str, JobResult]] = {}
-    for r in sorted(results, key=lambda r: r.finished_at):
-        if r.status == "ok":
-            key = (r.hardware_fingerprint, r.config.get("threads"), backend_of(r))
-            sections.setdefault(key, {})[r.model.name] = r
-    usable = [(key, s) for key, s in sections.items()
-              if claim.evidence.model in s and claim.evidence.reference in s]
-    if not usable:
+    section = paired_section(results, claim.evidence.model, claim.evidence.reference)
+    if section is None:
         return None
-    # fp32 eager first, then the fewest threads (one core is the nearer proxy for the
-    # phone the papers timed on), then the newest.
-    _, section = max(usable, key=lambda ks: (ks[0][2] == REFERENCE, -int(ks[0][1] or 0),
-                                             max(r.finished_at for r in ks[1].values())))
 
     def at_point(r: JobResult) -> dict | None:
         return next((p for p in r.metrics["points"]

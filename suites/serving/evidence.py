@@ -1,12 +1,13 @@
 """Serving claims judged from this suite's results: a Server QPS ratio at the p99 bound
 (``server_qps_ratio``) and a cold-start ratio (``cold_start_ratio``), the reference's over
-the model's, from one hardware section and backend (fp32 eager preferred, the newest)."""
+the model's, from one hardware section and backend (``suites.evidence.paired_section``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from suites.backends import REFERENCE, backend_of
+from suites.backends import backend_of
+from suites.evidence import paired_section
 from suites.records.roles import Finding, provenance
 
 if TYPE_CHECKING:
@@ -22,17 +23,9 @@ GPU_NOTE = ("CPU evidence for a claim about GPUs: it shows how many requests per
 
 def _pair(claim: Claim, results: list[JobResult]) -> tuple[JobResult, JobResult] | None:
     """(model's, reference's) newest ok results of one machine, threads and backend."""
-    sections: dict[tuple, dict[str, JobResult]] = {}
-    for r in sorted(results, key=lambda r: r.finished_at):
-        if r.status == "ok":
-            key = (r.hardware_fingerprint, r.config.get("threads"), backend_of(r))
-            sections.setdefault(key, {})[r.model.name] = r
-    usable = [(k, s) for k, s in sections.items()
-              if claim.evidence.model in s and claim.evidence.reference in s]
-    if not usable:
+    section = paired_section(results, claim.evidence.model, claim.evidence.reference)
+    if section is None:
         return None
-    _, section = max(usable, key=lambda ks: (ks[0][2] == REFERENCE,
-                                             max(r.finished_at for r in ks[1].values())))
     return section[claim.evidence.model], section[claim.evidence.reference]
 
 

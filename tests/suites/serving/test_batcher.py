@@ -120,3 +120,8 @@ def test_a_stall_is_one_burst_of_late_answers_and_a_queue_is_not():
     assert batcher.stall(130.0, 500.0) is None
     _timed(batcher, on_time)
     assert batcher.stall(130.0, 500.0) is None
+    # a one-second run at a high rate: a 400 ms burst is a queue, not a pause
+    fast = [(k * 0.001, k * 0.001 + 0.01) for k in range(1000)]
+    queue = [(0.3 + k * 0.002, 0.3 + k * 0.002 + 0.2) for k in range(200)]
+    _timed(batcher, fast + queue)
+    assert batcher.stall(130.0, 500.0) is None

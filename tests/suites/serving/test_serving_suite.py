@@ -99,33 +99,31 @@ def tiny_qa_dirs_serving(tmp_path_factory):
     return write_tokenizer("bert", root / "bert")
 
 
+def _without_loadgen(monkeypatch) -> None:
+    """``import mlperf_loadgen`` fails from here on, as where the extra is not installed."""
+    real_import = builtins.__import__
+
+    def no_loadgen(name, *args, **kwargs):
+        if name == "mlperf_loadgen":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_loadgen)
+
+
 def test_preflight_names_what_is_missing(tmp_path, monkeypatch):
     bad = SUITE.configure("quick", 2, {"serving_set": "squad"})
     with pytest.raises(DataError, match="--serving-squad"):
         SUITE.preflight(bad)
     with pytest.raises(DataError, match="STREAMSxTHREADS"):
         SUITE.preflight(SUITE.configure("quick", 2, {"layouts": ("two",)}))
-    real_import = builtins.__import__
-
-    def no_loadgen(name, *args, **kwargs):
-        if name == "mlperf_loadgen":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_loadgen)
+    _without_loadgen(monkeypatch)
     with pytest.raises(DataError, match=r"mlcommons-loadgen.*\.\[serving\]"):
         SUITE.preflight(SUITE.configure("quick", 2, {}))
 
 
 def test_without_loadgen_the_cli_refuses_before_any_job(tmp_path, monkeypatch, capsys):
-    real_import = builtins.__import__
-
-    def no_loadgen(name, *args, **kwargs):
-        if name == "mlperf_loadgen":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_loadgen)
+    _without_loadgen(monkeypatch)
     code = main(["run", "--models", "tinybert", "--suites", "serving", "--weights",
                  "random-init", "--results-dir", str(tmp_path), *_news(tmp_path),
                  "--no-progress"])

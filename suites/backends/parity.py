@@ -240,3 +240,17 @@ def check_parity(backend: Backend, model_config: Any, reference_name: str,
         task_accuracy=record["heldout_accuracy"], passed=not reasons,
         reason="; ".join(reasons) or "within tolerance", real_model=real, **figures,
     )
+
+
+def gated_parity(backend: Backend, meta: Any, config: Any, progress: Any
+                 ) -> dict[str, Any] | None:
+    """A timed job's parity gate: the backend against fp32 eager on a trained model of the
+    family, when the config asks for it; None for the reference itself or when off."""
+    from suites.backends import REFERENCE
+
+    if not config.parity_gate or backend.name == REFERENCE:
+        return None
+    progress(f"{meta.name} {backend.name}: parity gate")
+    return check_parity(backend, meta.build_config(), REFERENCE,
+                        finetuned_dir=config.finetuned_dir,
+                        splits_dir=config.splits_dir).to_dict()

@@ -177,8 +177,8 @@ class LatencySuite(Suite):
         return outputs  # type: ignore[return-value]
 
     def _torch_job(self, meta: ModelMeta, config: LatencyConfig, progress: Progress) -> _Timed:
-        from suites.backends import REFERENCE, get_backend
-        from suites.backends.parity import check_parity
+        from suites.backends import get_backend
+        from suites.backends.parity import gated_parity
         from suites.inputs import synthetic_batch
         from suites.latency.roofline import peaks_for_job, roofline_fields
         from suites.runtime import (
@@ -195,12 +195,7 @@ class LatencySuite(Suite):
             raise RuntimeError(reason)
         progress(f"{meta.name} {backend.name}: machine GEMM peak")
         peaks, peak_source = peaks_for_job(config.threads)
-        parity = None
-        if config.parity_gate and backend.name != REFERENCE:
-            progress(f"{meta.name} {backend.name}: parity gate")
-            parity = check_parity(backend, meta.build_config(), REFERENCE,
-                                  finetuned_dir=config.finetuned_dir,
-                                  splits_dir=config.splits_dir).to_dict()
+        parity = gated_parity(backend, meta, config, progress)
 
         progress(f"{meta.name} {backend.name}: load")
         model, weights, meta = load_for_job(meta, config)

@@ -225,8 +225,8 @@ class _ServingJob:
 
 
 def serve_model(meta: ModelMeta, config: ServingConfig, progress: Progress) -> SuiteOutput:
-    from suites.backends import REFERENCE, get_backend
-    from suites.backends.parity import check_parity
+    from suites.backends import get_backend
+    from suites.backends.parity import gated_parity
     from suites.runtime import configure_torch, load_for_job, runtime_record
     from suites.serving.loadgen import require_loadgen
 
@@ -235,12 +235,7 @@ def serve_model(meta: ModelMeta, config: ServingConfig, progress: Progress) -> S
     backend = get_backend(config.backend)
     if reason := backend.unavailable():
         raise RuntimeError(reason)
-    parity = None
-    if config.parity_gate and backend.name != REFERENCE:
-        progress(f"{meta.name} {backend.name}: parity gate")
-        parity = check_parity(backend, meta.build_config(), REFERENCE,
-                              finetuned_dir=config.finetuned_dir,
-                              splits_dir=config.splits_dir).to_dict()
+    parity = gated_parity(backend, meta, config, progress)
     progress(f"{meta.name} {backend.name}: load")
     model, weights, meta = load_for_job(meta, config)
     job = _ServingJob(meta, config, backend, model, _requests(meta, config, model, weights),

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.run.cluster.launch import add_arguments as add_cluster_arguments
 from bench.run.environment import usable_cores
 from models_registry import all_models
 from suites import EFFICIENCY_SUITES, SUITES
@@ -71,20 +72,33 @@ def suite_overrides(args: argparse.Namespace, suite_names: list[str]) -> dict[st
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bench.run.cluster.launch import misused, run_on_ray
     from bench.run.jobs import plan_jobs, preflight
     from bench.run.runner import default_run_id, execute
     from bench.run.shard import ShardError, parse_shard, select_shard, shard_run_id
     from bench.run.store import RunStore, StoreError
     from suites.data.errors import DataError
 
-    try:
-        suite_names = names(args.suites)
-        jobs = plan_jobs(
+    def plan(threads: int) -> list:
+        return plan_jobs(
             names(args.models), suite_names, mode="full" if args.full else "quick",
-            threads=args.threads, overrides={"backends": names(args.backends) or None},
+            threads=threads, overrides={"backends": names(args.backends) or None},
             per_suite=suite_overrides(args, suite_names), timeout_s=args.timeout,
             on_skip=lambda message: print(f"not planned: {message}", file=sys.stderr),
         )
+
+    suite_names = names(args.suites)
+    if reason := misused(args):
+        print(f"bench run: {reason}", file=sys.stderr)
+        return 2
+    if args.executor == "ray":  # the threads depend on the node type: planned there
+        code = run_on_ray(args, plan, preflight)
+        if code != 2 and not args.no_leaderboard:
+            _report_published(args.results_dir)
+        return code
+    try:
+        threads = args.threads or usable_cores()
+        jobs = plan(threads)
         shard = parse_shard(args.shard) if args.shard else None
         if shard:
             planned = len(jobs)
@@ -92,8 +106,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"shard {shard[0]}/{shard[1]}: {len(jobs)} of {planned} jobs",
                   file=sys.stderr)
         problems = preflight(jobs)
-        if args.threads > usable_cores():  # oversubscribed: each thread waits for a core
-            print(f"bench run: WARNING: --threads {args.threads} exceeds the {usable_cores()} "
+        if threads > usable_cores():  # oversubscribed: each thread waits for a core
+            print(f"bench run: WARNING: --threads {threads} exceeds the {usable_cores()} "
                   "usable cores; the timings measure contention, not the model (every "
                   "record says how many threads ran)", file=sys.stderr)
     except (KeyError, ValueError, FileNotFoundError, DataError, ShardError) as exc:
@@ -221,8 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode = run.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="small grid (default)")
     mode.add_argument("--full", action="store_true", help="full batch × sequence grid")
-    run.add_argument("--threads", type=positive_int, default=usable_cores(),
-                     help="intra-op threads (default: usable cores); inter-op is 1")
+    run.add_argument("--threads", type=positive_int,
+                     help="intra-op threads (default: usable cores; on Ray, the CPUs each "
+                     "node type offers); inter-op is 1")
     run.add_argument("--force", action="store_true", help="re-run jobs already done")
     run.add_argument("--run-id", type=run_id,
                      help="default: local-<hardware fingerprint>, so re-runs resume")
@@ -239,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-leaderboard", action="store_true",
                      help="do not publish the leaderboard, plots, verdicts and summary")
     run.add_argument("--no-progress", action="store_true")
+    add_cluster_arguments(run)
     suite_options(run)  # each suite's own flags, declared in its package
     run.set_defaults(func=cmd_run)
 

@@ -100,6 +100,9 @@ class Suite(ABC):
     # other bench job on this machine runs beside them (see bench.run.machine_lock), and
     # their worker pins the allocator before any model is built (suites.allocator).
     needs_quiet_machine: ClassVar[bool] = False
+    # Suites that run faster on a GPU when one is visible (the Hugging Face Trainer picks it
+    # up): on a Ray cluster their jobs ask for one where the node type has one.
+    uses_gpu: ClassVar[bool] = False
     # The `bench run` flags this suite reads (suites.options); `overrides` maps their values.
     options: ClassVar[tuple[Option, ...]] = ()
     # Where the suite sits in listings and the leaderboard, and whether `bench run` runs it

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from suites.records.atomic import atomic_write_json
 from suites.records.schema import (
     EnvironmentRecord,
     ErrorRecord,
+    ExecutorRecord,
     GitRecord,
     JobResult,
     ModelRecord,
@@ -101,7 +103,7 @@ def run_group(
             error = ErrorRecord("interrupted", f"bench got {exc.signal_name} while this job "
                                 "ran; it was stopped and will run again on resume",
                                 tail(store.log_path(spec.job_id)))
-            _store(_make_result(spec, store, "interrupted", error, {}, started, t0), store,
+            _store(make_result(spec, store, "interrupted", error, {}, started, t0), store,
                    dict(lock), shard)
         raise
     # A worker that crashed before writing a job's payload: that job runs again alone.
@@ -132,7 +134,7 @@ def _run_locked(
             ensure_machine_peak(store, threads, lock_fd, scratch)
         except RuntimeError as exc:
             log_path.write_text(str(exc), encoding="utf-8")
-            return [_make_result(spec, store, "failed", ErrorRecord("crash", str(exc)), {},
+            return [make_result(spec, store, "failed", ErrorRecord("crash", str(exc)), {},
                                  started, t0) for spec in specs]
     argv, payload_paths = [], []
     for i, spec in enumerate(specs):
@@ -182,12 +184,15 @@ def _run_locked(
                                 f"result{crash_cause(log_tail, store.dir)}", log_tail)
         else:
             status = "ok"
-        results.append(_make_result(spec, store, status, error, payload, started, t0))
+        results.append(make_result(spec, store, status, error, payload, started, t0))
     return results
 
 
-def _make_result(spec: JobSpec, store: RunStore, status: str, error: ErrorRecord | None,
-                 payload: dict, started: str, t0: float) -> JobResult:
+def make_result(spec: JobSpec, store: RunStore, status: str, error: ErrorRecord | None,
+                payload: dict, started: str, t0: float, *, environment: dict | None = None,
+                git: dict | None = None, executor: ExecutorRecord | None = None) -> JobResult:
+    """A job's record; the machine and code are this process's unless given (a Ray driver
+    records a lost job with its node's facts)."""
     weights = payload.get("weights") or {}
     meta = spec.model
     return JobResult(
@@ -211,12 +216,13 @@ def _make_result(spec: JobSpec, store: RunStore, status: str, error: ErrorRecord
         config=spec.config,
         metrics=payload.get("metrics", {}),
         runtime=payload.get("runtime", {}),
-        environment=EnvironmentRecord(**capture_environment()),
-        git=GitRecord(**git_info()),
+        environment=EnvironmentRecord(**(environment or capture_environment())),
+        git=GitRecord(**(git or git_info())),
         started_at=started,
         finished_at=_now(),
         duration_s=round(time.monotonic() - t0, 3),
         error=error,
+        executor=executor or ExecutorRecord("local", hostname=socket.gethostname()),
     )
 
 

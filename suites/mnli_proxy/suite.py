@@ -109,6 +109,7 @@ class MnliProxySuite(Suite):
     order = 50
     evidence = {"mnli": mnli_accuracy}  # noqa: RUF012 (read-only)
     default_timeout_s = 3 * 3600.0
+    uses_gpu = True  # fine-tunes with the Hugging Face Trainer
 
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
         return {**mnli_overrides(values), **budget_overrides(values, results_dir)}

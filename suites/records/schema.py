@@ -16,7 +16,8 @@ from suites.records.paths import is_safe_name
 # 1.1: optional shard, merged_from. 1.2: status "interrupted" (the run got SIGINT/SIGTERM).
 # 1.3: ``metrics`` is checked, on writing and on reading, against the record its suite
 # declares (``Suite.metrics_type``, suites/<suite>/record.py); 1.x files still read.
-SCHEMA_VERSION = "1.4"
+# 1.5: optional ``executor``: where the job ran (the local machine, or a Ray node).
+SCHEMA_VERSION = "1.5"
 JobStatus = Literal["ok", "failed", "timeout", "interrupted"]
 
 
@@ -73,6 +74,22 @@ class ErrorRecord:
 
 
 @dataclass
+class ExecutorRecord:
+    """Where a job ran: ``local`` (this machine, ``bench run``) or ``ray`` (a node of a Ray
+    cluster, ``bench run --executor ray``), with the node and its group's wall-clock span."""
+
+    kind: str  # "local" | "ray"
+    hostname: str | None = None
+    node_id: str | None = None  # the Ray node id
+    node_type: str | None = None
+    node_labels: dict[str, str] | None = None
+    attempt: int = 1  # 2: the first attempt's node was lost, see retried_after
+    retried_after: str | None = None
+    group_started_unix: float | None = None  # the job's group on that node, in Unix seconds
+    group_finished_unix: float | None = None
+
+
+@dataclass
 class JobResult:
     run_id: str
     job_id: str
@@ -91,6 +108,7 @@ class JobResult:
     error: ErrorRecord | None = None
     shard: str | None = None  # "i/n" when run with ``bench run --shard i/n``
     merged_from: str | None = None  # the shard's own run id, once ``bench merge``d
+    executor: ExecutorRecord | None = None  # 1.5
     schema_version: str = field(default=SCHEMA_VERSION)
 
     @property
@@ -113,7 +131,7 @@ class JobResult:
             )
         nested = {
             "model": ModelRecord, "git": GitRecord, "environment": EnvironmentRecord,
-            "error": ErrorRecord,
+            "error": ErrorRecord, "executor": ExecutorRecord,
         }
         values = {}
         for f in fields(cls):
@@ -199,4 +217,5 @@ def _build(record_type: type, value: Any, where: str) -> Any:
 
 
 _HINTS = {record: typing.get_type_hints(record)
-          for record in (ModelRecord, GitRecord, EnvironmentRecord, ErrorRecord, JobResult)}
+          for record in (ModelRecord, GitRecord, EnvironmentRecord, ErrorRecord, ExecutorRecord,
+                         JobResult)}

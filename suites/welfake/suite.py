@@ -133,6 +133,7 @@ class WelfakeSuite(Suite):
     order = 60
     default_timeout_s = 6 * 3600.0
     frameworks = ("transformers", "sklearn")
+    uses_gpu = True  # fine-tunes with the Hugging Face Trainer
 
     def overrides(self, values: Values, results_dir: Path) -> dict[str, Any]:
         return {**welfake_overrides(values), **budget_overrides(values, results_dir)}

@@ -206,12 +206,12 @@ def test_a_group_whose_worker_crashed_runs_again_job_by_job(tmp_path, monkeypatc
     def fake_locked(specs, store, on_progress, lock_fd, scratch, started, t0):
         calls.append([s.model.name for s in specs])
         if len(specs) == 1:
-            return [runner._make_result(specs[0], store, "ok", None, {"metrics": alone},
+            return [runner.make_result(specs[0], store, "ok", None, {"metrics": alone},
                                         started, t0)]
         crashed = ErrorRecord("group-crash", "worker exited with code -11 and no result")
-        return [runner._make_result(specs[0], store, "ok", None, {"metrics": grouped},
+        return [runner.make_result(specs[0], store, "ok", None, {"metrics": grouped},
                                     started, t0),
-                *(runner._make_result(s, store, "failed", crashed, {}, started, t0)
+                *(runner.make_result(s, store, "failed", crashed, {}, started, t0)
                   for s in specs[1:])]
 
     monkeypatch.setattr(runner, "_run_locked", fake_locked)

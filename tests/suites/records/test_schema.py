@@ -62,3 +62,20 @@ def test_unknown_status_is_refused():
     data["status"] = "maybe"
     with pytest.raises(ResultSchemaError, match="maybe"):
         JobResult.from_dict(data)
+
+
+def test_where_a_job_ran_round_trips_and_is_type_checked():
+    from suites.records.schema import ExecutorRecord
+
+    result = make_result()
+    result.executor = ExecutorRecord("ray", hostname="n1", node_id="abc", node_type="xeon",
+                                     node_labels={"bench-node-type": "xeon"}, attempt=2,
+                                     retried_after="node abc died", group_started_unix=1.5,
+                                     group_finished_unix=2.5)
+    assert JobResult.from_dict(json.loads(json.dumps(result.to_dict()))) == result
+    data = result.to_dict()
+    data["executor"]["attempt"] = "two"
+    with pytest.raises(ResultSchemaError, match=r"'executor'\.attempt"):
+        JobResult.from_dict(data)
+    data.pop("executor")  # results from before 1.5 have none
+    assert JobResult.from_dict(data).executor is None

@@ -38,11 +38,27 @@ def check_reachable(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
                            f"{timeout_s:g} s); {START_HINT}") from None
 
 
+def auto_address() -> str | None:
+    """Where ``auto`` points: the cluster last started on this machine (Ray's own lookup),
+    or None when Ray cannot say. A stale record of a stopped cluster is caught by the TCP
+    check instead of by Ray's minute of retries."""
+    try:
+        from ray._private.services import canonicalize_bootstrap_address_or_die
+    except ImportError:  # a Ray without that helper: ray.init finds it alone
+        return None
+    try:
+        return canonicalize_bootstrap_address_or_die("auto")
+    except ConnectionError:
+        raise ClusterError(f"no Ray cluster runs on this machine and RAY_ADDRESS is not set; "
+                           f"{START_HINT}") from None
+
+
 def connect(address: str | None) -> str:
     """Connect this process to the cluster as its driver; the address used."""
     address = resolve_address(address)
-    if address != "auto":
-        check_reachable(address)
+    target = auto_address() if address == "auto" else address
+    if target:
+        check_reachable(target)
     import ray
 
     try:

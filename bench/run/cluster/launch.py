@@ -52,7 +52,12 @@ def misused(args: argparse.Namespace) -> str | None:
 def run_on_ray(args: argparse.Namespace, plan: Callable[[int], list[JobSpec]],
                problems: Callable[[list[JobSpec]], list[str]]) -> int:
     """Plan per node type with ``plan(threads)``, check with ``problems`` and run."""
-    import ray
+    try:
+        import ray
+    except ImportError:
+        print("bench run: --executor ray needs Ray on this machine and every node: "
+              "pip install -c constraints.txt -e '.[ray]'", file=sys.stderr)
+        return 2
 
     from bench.run.cluster.connect import connect
 

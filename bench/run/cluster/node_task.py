@@ -9,6 +9,7 @@ groups on that node (``cleanup`` removes them at the end).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import tempfile
@@ -67,4 +68,6 @@ def cleanup(run_id: str) -> bool:
     """Remove this run's node-local store (GEMM peak, parity models, scratch)."""
     root = node_root(run_id)
     shutil.rmtree(root, ignore_errors=True)
+    with contextlib.suppress(OSError):  # ours, and empty unless another run still uses it
+        root.parent.rmdir()
     return not root.exists()

@@ -184,7 +184,13 @@ def _describe(results: list[JobResult]) -> str:
     runs = sorted({r.run_id for r in results})
     shas = sorted({(r.git.sha or "unknown")[:10] for r in results})
     fps = sorted({r.hardware_fingerprint for r in results})
-    return f"run {', '.join(runs)} (code {', '.join(shas)}; hardware {', '.join(fps)})"
+    return (f"run {', '.join(runs)} (code {', '.join(shas)}; hardware {', '.join(fps)}; "
+            f"executor {', '.join(_executors(results))})")
+
+
+def _executors(results: list[JobResult]) -> list[str]:
+    """Where the results ran (``local`` before schema 1.5 recorded it: Ray came later)."""
+    return sorted({r.executor.kind if r.executor else "local" for r in results})
 
 
 def compare_runs(a: list[JobResult], b: list[JobResult], *,
@@ -264,6 +270,12 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
                for n, vs in packages.items() if len(vs) > 1]
     if changed:
         notices.append("package versions differ: " + "; ".join(changed))
+    if _executors(a) != _executors(b):
+        notices.append(f"executors differ (A {', '.join(_executors(a))}, B "
+                       f"{', '.join(_executors(b))}): a Ray node's own processes share its "
+                       "cores, so its absolute latencies read higher (3-8% on a 2-core node, "
+                       "docs/cluster.md); ratios between models compare, absolute latency "
+                       "only within one executor")
     if any(d.cross_hardware for d in deltas):
         notices.append("⚠ LATENCY/MEMORY COMPARED ACROSS DIFFERENT HARDWARE "
                        "(--allow-hardware-mismatch): those rows measure the machines, "

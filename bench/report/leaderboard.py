@@ -51,6 +51,15 @@ BEST_COLUMNS = (BEST_BACKEND, BEST_X, BEST_EACH, "best agree %",
 CI_COLUMNS = (BEST_X, BEST_EACH)
 
 
+def on_ray(results: list[JobResult]) -> str:
+    """Which of a section's runs ran on a Ray cluster: its node's own processes share the
+    cores, so their absolute latencies read a few % above a local run's."""
+    runs = sorted({r.run_id for r in results if r.executor and r.executor.kind == "ray"})
+    return (f"; on a Ray cluster: {md_text(', '.join(runs))} (the node's Ray processes "
+            "share its cores: absolute latencies read a few % above a local run's, "
+            "docs/cluster.md)") if runs else ""
+
+
 def load_all(results_root: Path) -> list[JobResult]:
     """Every readable result; unreadable files are reported, not fatal."""
     return list(iter_results(results_root))
@@ -199,7 +208,7 @@ def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,
                 f"{runtime.get('intra_op_threads', 'n/a')}/"
                 f"{runtime.get('inter_op_threads', 'n/a')}"),
             f"- Runs: {md_text(', '.join(runs))}; code {md_text(', '.join(shas))}; finished "
-            f"{md_text(max(r.finished_at for r in rs))}",
+            f"{md_text(max(r.finished_at for r in rs))}{on_ray(rs)}",
             *([peak] if (peak := machine_peak_line(rs)) else []),
             "",
             "### Summary",

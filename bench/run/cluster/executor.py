@@ -107,8 +107,9 @@ def execute_on_ray(plans: list[TypePlan], *, force: bool = False, show_progress:
                     else:
                         _store(attempt, done)
                     bar.update(len(attempt.group))
+                alive = _alive_ids()
                 for ref, attempt in list(inflight.items()):
-                    if not _alive(attempt):
+                    if not _has_node(attempt, alive):
                         ray.cancel(ref, force=True)
                         del inflight[ref]
                         _fail(attempt, "node-lost", f"no node of type {attempt.plan.node_type!r}"
@@ -124,10 +125,14 @@ def execute_on_ray(plans: list[TypePlan], *, force: bool = False, show_progress:
     return [plan.report for plan in plans]
 
 
-def _alive(attempt: _Attempt) -> bool:
+def _alive_ids() -> set[str]:
     import ray
 
-    alive = {n["NodeID"] for n in ray.nodes() if n.get("Alive")}
+    return {n["NodeID"] for n in ray.nodes() if n.get("Alive")}
+
+
+def _has_node(attempt: _Attempt, alive: set[str]) -> bool:
+    """Whether a node of the attempt's type that has not lost it is still alive."""
     return any(n.node_id in alive and n.node_id not in attempt.lost for n in attempt.plan.nodes)
 
 
@@ -138,7 +143,7 @@ def _lost(attempt: _Attempt, exc: Exception) -> _Attempt | None:
     lost = [*attempt.lost, found[1]] if found else attempt.lost
     if attempt.number == 1:
         retry = _Attempt(attempt.plan, attempt.group, 2, lost, cause)
-        if _alive(retry):
+        if _has_node(retry, _alive_ids()):
             return retry
         cause += f"; no other node of type {attempt.plan.node_type!r} is alive to retry it"
     _fail(_Attempt(attempt.plan, attempt.group, attempt.number, lost, attempt.cause),

@@ -16,6 +16,7 @@ from bench.run.cluster.nodes import (
     type_threads,
 )
 from bench.run.cluster.nodes import select as select_nodes
+from bench.run.interrupt import Interrupted
 from bench.run.jobs import JobSpec
 from suites.data.errors import DataError
 from suites.records.paths import path_part
@@ -82,7 +83,13 @@ def run_on_ray(args: argparse.Namespace, plan: Callable[[int], list[JobSpec]],
         for t in plans:
             print(f"node type {t.node_type}: {len(t.nodes)} node(s), {t.threads} threads, "
                   f"{len(t.jobs)} jobs → run {t.store.run_id}", file=sys.stderr)
-        reports = execute_on_ray(plans, force=args.force, show_progress=not args.no_progress)
+        try:
+            reports = execute_on_ray(plans, force=args.force,
+                                     show_progress=not args.no_progress)
+        except SystemError as exc:  # Ctrl-C inside Ray's C++ code arrives wrapped in one
+            if isinstance(exc.__cause__ or exc.__context__, Interrupted):
+                raise (exc.__cause__ or exc.__context__) from None
+            raise
         _cleanup([n for t in plans for n in t.nodes], [t.store.run_id for t in plans])
     finally:
         ray.shutdown()

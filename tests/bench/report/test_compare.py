@@ -220,3 +220,17 @@ def test_points_timed_at_different_thread_counts_are_refused_by_name(tmp_path, c
                             run_id="b", threads=1))
     assert main(["compare", "a", "b", "--results-dir", str(tmp_path)]) == 2
     assert "threads 2 vs 1" in capsys.readouterr().out
+
+
+def test_runs_of_different_executors_are_compared_with_a_note(tmp_path):
+    from bench.run.store import load_result
+    from suites.records.schema import ExecutorRecord
+
+    runs = {name: write_run(tmp_path, name) for name in ("a", "b")}
+    a, b = ([load_result(p) for p in sorted(runs[name].glob("*.json"))] for name in "ab")
+    assert not any("executors differ" in n for n in compare_runs(a, b).notices)
+    for result in b:
+        result.executor = ExecutorRecord("ray", hostname="node-1")
+    comparison = compare_runs(a, b)
+    assert any("executors differ (A local, B ray)" in n for n in comparison.notices)
+    assert "executor ray" in comparison.b_label and comparison.deltas  # compared, not refused

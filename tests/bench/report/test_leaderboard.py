@@ -156,3 +156,13 @@ def test_a_pipe_in_a_mistake_excerpt_stays_in_its_cell():
     assert "#### tinybert on gossip: 1 most confident mistakes" in text
     (row,) = [line for line in text.splitlines() if line.startswith("| r7")]
     assert "Left \\| right headline" in row and row.count(" | ") == 4
+
+
+def test_a_section_names_the_runs_that_ran_on_a_ray_cluster():
+    from suites.records.schema import ExecutorRecord
+
+    local = _latency("bert-base", 200.0, 1600.0, run_id="here")
+    remote = _latency("tinybert", 20.0, 100.0, run_id="there")
+    remote.executor = ExecutorRecord("ray", hostname="node-1", node_type="xeon")
+    assert "Ray cluster" not in render([local])
+    assert "on a Ray cluster: there (" in render([local, remote])

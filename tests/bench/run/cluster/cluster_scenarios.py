@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,15 +40,30 @@ LOCAL = "127.0.0.1"
 @pytest.fixture(scope="module")
 def cluster():
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    logs = tempfile.mkdtemp(prefix="bench-ray-")  # Ray's session files: ours to remove
     made = Cluster(initialize_head=True, head_node_args={
-        "num_cpus": 0, "include_dashboard": False, "node_ip_address": LOCAL})
+        "num_cpus": 0, "include_dashboard": False, "node_ip_address": LOCAL,
+        "temp_dir": logs})
     yield made
     made.shutdown()
+    shutil.rmtree(logs, ignore_errors=True)
 
 
-def add_nodes(cluster, kind: str, count: int, cpus: int) -> list:
-    return [cluster.add_node(num_cpus=cpus, resources={"bench_node": 1}, node_ip_address=LOCAL,
-                             labels={"bench-node-type": kind}) for _ in range(count)]
+@pytest.fixture
+def add_nodes(cluster):
+    """Add ``count`` bench nodes of a type; whatever is left of them goes after the test."""
+    made = []
+
+    def add(kind: str, count: int, cpus: int) -> list:
+        made.extend(cluster.add_node(num_cpus=cpus, resources={"bench_node": 1},
+                                     node_ip_address=LOCAL, labels={"bench-node-type": kind})
+                    for _ in range(count))
+        return made[-count:]
+
+    yield add
+    for node in made:
+        if node in cluster.worker_nodes:
+            cluster.remove_node(node)
 
 
 def bench(cluster, results: Path, *args: str, wait: bool = True):
@@ -59,6 +76,15 @@ def bench(cluster, results: Path, *args: str, wait: bool = True):
         return proc
     out, _ = proc.communicate(timeout=600)
     return proc.returncode, out
+
+
+def latency_group_running(cluster, kind: str, model: Path, results: Path):
+    """A driver whose latency group has started on a node of type ``kind``: (the driver's
+    process, the group's bench worker)."""
+    proc = bench(cluster, results, "--node-labels", f"bench-node-type={kind}", "--suites",
+                 "latency", "--models", str(model), *GRID, wait=False)
+    worker = wait_for(lambda: next(iter(bench_workers()), None), 120, "bench worker")
+    return proc, worker
 
 
 def records(results: Path, run_id: str) -> dict:
@@ -102,8 +128,9 @@ def wait_for(predicate, timeout_s: float, what: str):
     raise AssertionError(f"no {what} within {timeout_s:g} s")
 
 
-def test_each_node_type_gets_the_matrix_on_its_own_nodes(cluster, tiny_model_dirs, tmp_path):
-    small, big = add_nodes(cluster, "small", 2, 1), add_nodes(cluster, "big", 1, 2)
+def test_each_node_type_gets_the_matrix_on_its_own_nodes(
+        cluster, add_nodes, tiny_model_dirs, tmp_path):
+    small, big = add_nodes("small", 2, 1), add_nodes("big", 1, 2)
     ids = {"small": {n.node_id for n in small}, "big": {n.node_id for n in big}}
     code, out = bench(cluster, tmp_path, "--each-node-type", "--node-labels", "role=none",
                       "--models", str(tiny_model_dirs["mobilebert"]))
@@ -133,12 +160,11 @@ def test_each_node_type_gets_the_matrix_on_its_own_nodes(cluster, tiny_model_dir
             for b in groups:
                 if a is not b and (a[2] in timed or b[2] in timed):
                     assert a[1] <= b[0] or b[1] <= a[0], f"overlap on one node: {a} {b}"
-    for node in [*small, *big]:
-        cluster.remove_node(node)
 
 
-def test_results_equal_in_kind_to_a_local_run(cluster, tiny_model_dirs, tmp_path):
-    nodes = add_nodes(cluster, "same", 1, 1)
+def test_results_equal_in_kind_to_a_local_run(
+        cluster, add_nodes, tiny_model_dirs, tmp_path):
+    add_nodes("same", 1, 1)
     code, out = bench(cluster, tmp_path / "ray", "--run-id", "r", "--suites", "static",
                       "latency", "--models", str(tiny_model_dirs["bert"]), *GRID)
     assert code == 0, out
@@ -156,16 +182,13 @@ def test_results_equal_in_kind_to_a_local_run(cluster, tiny_model_dirs, tmp_path
     # a local run resumes a Ray run's results: nothing left to do
     again = execute(jobs, RunStore(tmp_path / "ray", "r"), show_progress=False)
     assert len(again.skipped) == len(jobs) and not again.completed
-    for node in nodes:
-        cluster.remove_node(node)
 
 
-def test_a_node_lost_mid_group_is_retried_on_another_of_its_type(cluster, tiny_model_dirs,
-                                                                 tmp_path):
-    nodes = add_nodes(cluster, "lossy", 2, 1)
-    proc = bench(cluster, tmp_path, "--node-labels", "bench-node-type=lossy", "--suites",
-                 "latency", "--models", str(tiny_model_dirs["mobilebert"]), *GRID, wait=False)
-    worker = wait_for(lambda: next(iter(bench_workers()), None), 120, "bench worker")
+def test_a_node_lost_mid_group_is_retried_on_another_of_its_type(
+        cluster, add_nodes, tiny_model_dirs, tmp_path):
+    add_nodes("lossy", 2, 1)
+    proc, worker = latency_group_running(cluster, "lossy", tiny_model_dirs["mobilebert"],
+                                         tmp_path)
     victim = node_of(cluster, worker.pid)
     assert victim is not None
     cluster.remove_node(victim, allow_graceful=False)
@@ -177,17 +200,12 @@ def test_a_node_lost_mid_group_is_retried_on_another_of_its_type(cluster, tiny_m
     assert victim.node_id in result.executor.retried_after or "died" in \
         result.executor.retried_after
     assert not worker.is_running() or worker.status() == "zombie"  # died with its node
-    for node in nodes:
-        if node is not victim:
-            cluster.remove_node(node)
 
 
-def test_a_lost_node_with_no_other_of_its_type_is_recorded_failed(cluster, tiny_model_dirs,
-                                                                  tmp_path):
-    (node,) = add_nodes(cluster, "alone", 1, 1)
-    proc = bench(cluster, tmp_path, "--node-labels", "bench-node-type=alone", "--suites",
-                 "latency", "--models", str(tiny_model_dirs["mobilebert"]), *GRID, wait=False)
-    wait_for(lambda: next(iter(bench_workers()), None), 120, "bench worker")
+def test_a_lost_node_with_no_other_of_its_type_is_recorded_failed(
+        cluster, add_nodes, tiny_model_dirs, tmp_path):
+    (node,) = add_nodes("alone", 1, 1)
+    proc, _ = latency_group_running(cluster, "alone", tiny_model_dirs["mobilebert"], tmp_path)
     cluster.remove_node(node, allow_graceful=False)
     out, _ = proc.communicate(timeout=600)
     assert proc.returncode == 1, out
@@ -197,8 +215,8 @@ def test_a_lost_node_with_no_other_of_its_type_is_recorded_failed(cluster, tiny_
 
 
 def test_a_killed_driver_leaves_whole_records_and_a_rerun_does_only_the_rest(
-        cluster, tiny_model_dirs, tmp_path):
-    nodes = add_nodes(cluster, "driven", 1, 1)
+        cluster, add_nodes, tiny_model_dirs, tmp_path):
+    add_nodes("driven", 1, 1)
     args = ("--node-labels", "bench-node-type=driven", "--suites", "static", "latency",
             "--models", str(tiny_model_dirs["mobilebert"]), str(tiny_model_dirs["bert"]), *GRID)
     proc = bench(cluster, tmp_path, *args, wait=False)
@@ -216,5 +234,15 @@ def test_a_killed_driver_leaves_whole_records_and_a_rerun_does_only_the_rest(
     assert f"{len(before)} already done" in out
     after = {p.name: p.read_bytes() for p in run_dir.glob("*.json")}
     assert len(after) == 4 and all(after[name] == data for name, data in before.items())
-    for node in nodes:
-        cluster.remove_node(node)
+
+
+def test_ctrl_c_on_the_driver_stops_the_groups_on_their_nodes(
+        cluster, add_nodes, tiny_model_dirs, tmp_path):
+    add_nodes("stopped", 1, 1)
+    proc, _ = latency_group_running(cluster, "stopped", tiny_model_dirs["mobilebert"],
+                                    tmp_path)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "stopped by SIGINT" in out, out
+    wait_for(lambda: not bench_workers(), 30, "end of the cancelled group's worker")
+    assert not list((tmp_path / "runs" / "ray").glob("*.json"))  # nothing half-done stored

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bench.run.cluster.launch import add_arguments as add_cluster_arguments
 from bench.run.environment import usable_cores
+from bench.run.store import DEFAULT_RESULTS_DIR
 from models_registry import all_models
 from suites import EFFICIENCY_SUITES, SUITES
 from suites.options import names, positive_float, positive_int
@@ -45,6 +46,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"  {backend.name:<19} {backend.precision:<5} {backend.description}"
               + (f"  [unavailable: {state}]" if state else ""))
     return 0
+
+
+def results_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--results-dir", type=Path, default=DEFAULT_RESULTS_DIR,
+                        help=f"where runs and reports live (default: {DEFAULT_RESULTS_DIR})")
 
 
 def suite_options(parser: argparse.ArgumentParser) -> None:
@@ -241,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="re-run jobs already done")
     run.add_argument("--run-id", type=run_id,
                      help="default: local-<hardware fingerprint>, so re-runs resume")
-    run.add_argument("--results-dir", type=Path, default=Path("results"))
+    results_dir_option(run)
     run.add_argument("--timeout", type=positive_float,
                      help="seconds per job (default: per suite)")
     run.add_argument("--backends", nargs="+", help="inference backends: one job per backend "
@@ -259,13 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     board = sub.add_parser("leaderboard", help="render results/leaderboard.md and its plots")
-    board.add_argument("--results-dir", type=Path, default=Path("results"))
+    results_dir_option(board)
     board.add_argument("--output", type=Path)
     board.set_defaults(func=cmd_leaderboard)
 
     publish = sub.add_parser("publish", help="leaderboard.md, plots, verdicts and summary "
                              "CSV/JSON under results/, byte-identical for the same runs")
-    publish.add_argument("--results-dir", type=Path, default=Path("results"))
+    results_dir_option(publish)
     publish.set_defaults(func=cmd_publish)
 
     compare = sub.add_parser("compare", help="per-metric deltas between two runs, beyond the "
@@ -274,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "several comma-separated (A1,A2,A3) pool their timings, and a change "
                          "must exceed their between-run spread to count")
     compare.add_argument("run_b", metavar="RUN_B", help="candidate: run id or run directory")
-    compare.add_argument("--results-dir", type=Path, default=Path("results"))
+    results_dir_option(compare)
     compare.add_argument("--fail-on", nargs="+", metavar="METRIC=THRESHOLD",
                          help="exit 1 on a significant regression beyond a threshold: "
                          "latency=10%% memory=5%% accuracy=1pt server-qps=10%%")
@@ -288,12 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("runs", nargs="+", metavar="RUN",
                        help="shard run ids or run directories (e.g. downloaded artifacts)")
     merge.add_argument("--into", required=True, type=run_id, help="the merged run id")
-    merge.add_argument("--results-dir", type=Path, default=Path("results"))
+    results_dir_option(merge)
     merge.add_argument("--no-leaderboard", action="store_true")
     merge.set_defaults(func=cmd_merge)
 
     verdicts = sub.add_parser("verdicts", help="write results/verdicts/*.json from the claims")
-    verdicts.add_argument("--results-dir", type=Path, default=Path("results"))
+    results_dir_option(verdicts)
     verdicts.set_defaults(func=cmd_verdicts)
     return parser
 

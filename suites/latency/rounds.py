@@ -93,10 +93,6 @@ class PointTiming:
         return any(m["disturbed"] for m in self.machine)
 
 
-class EntryFailed(RuntimeError):
-    """An entry raised while being timed; the others go on."""
-
-
 def _burst(fn: Callable[[], object], seconds: float, rewarm: bool) -> list[float]:
     if rewarm:
         fn()

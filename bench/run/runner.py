@@ -66,7 +66,8 @@ def default_run_id() -> str:
     return f"local-{capture_environment()['hardware_fingerprint']}"
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """Now, as records state their start and end (ISO 8601, UTC, seconds)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -92,7 +93,7 @@ def run_group(
     worker, records its jobs as ``interrupted`` and propagates. Nothing but an ``ok`` result
     replaces an ``ok`` one.
     """
-    started, t0 = _now(), time.monotonic()
+    started, t0 = utc_now(), time.monotonic()
     lock: dict = {}
     try:
         with machine_lock(exclusive=get_suite(specs[0].suite).needs_quiet_machine) as lock, \
@@ -116,6 +117,12 @@ def run_group(
 def _store(result: JobResult, store: RunStore, lock: dict, shard: str | None) -> JobResult:
     result.runtime = {**result.runtime, "machine_lock": lock}
     result.shard = shard
+    return write_result(result, store)
+
+
+def write_result(result: JobResult, store: RunStore) -> JobResult:
+    """Store ``result``; a failed attempt beside an earlier ok result is not written, and
+    says so in its runtime (the run's report names it)."""
     if not store.write(result):
         result.runtime["kept_earlier_ok_result"] = True
     return result
@@ -219,7 +226,7 @@ def make_result(spec: JobSpec, store: RunStore, status: str, error: ErrorRecord 
         environment=EnvironmentRecord(**(environment or capture_environment())),
         git=GitRecord(**(git or git_info())),
         started_at=started,
-        finished_at=_now(),
+        finished_at=utc_now(),
         duration_s=round(time.monotonic() - t0, 3),
         error=error,
         executor=executor or ExecutorRecord("local", hostname=socket.gethostname()),
@@ -234,7 +241,8 @@ def _read_payload(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _report(result: JobResult, report: RunReport, bar: Any, store: RunStore) -> None:
+def report_result(result: JobResult, report: RunReport, bar: Any, store: RunStore) -> None:
+    """Count a stored result in the run's report; a failure gets one line on the bar."""
     if result.status == "ok":
         report.completed.append(result.job_id)
         return
@@ -244,6 +252,19 @@ def _report(result: JobResult, report: RunReport, bar: Any, store: RunStore) -> 
             if result.runtime.get("kept_earlier_ok_result") else "")
     bar.write(f"FAILED {result.job_id} ({result.status}): {reason}{kept}"
               f" — log: {store.log_path(result.job_id)}")
+
+
+def not_done(jobs: list[JobSpec], store: RunStore, force: bool,
+             report: RunReport) -> list[JobSpec]:
+    """The jobs to run: all with ``force``, else those without a stored ok result under
+    the same key (the others go to ``report.skipped``)."""
+    pending = []
+    for spec in jobs:
+        if not force and store.is_done(spec.job_id, spec.key):
+            report.skipped.append(spec.job_id)
+        else:
+            pending.append(spec)
+    return pending
 
 
 def execute(
@@ -270,13 +291,8 @@ def execute(
         store.sweep_scratch()
         bar = tqdm(total=len(jobs), unit="job", disable=not show_progress, dynamic_ncols=True)
         try:
-            pending = []
-            for spec in jobs:
-                if not force and store.is_done(spec.job_id, spec.key):
-                    report.skipped.append(spec.job_id)
-                    bar.update(1)
-                else:
-                    pending.append(spec)
+            pending = not_done(jobs, store, force, report)
+            bar.update(len(report.skipped))
             for group in group_jobs(pending):
                 names = sorted({s.model.name for s in group})
                 who = "+".join(names) if len(names) < 4 else f"{len(group)} jobs"
@@ -288,7 +304,7 @@ def execute(
                     exc.during = ", ".join(s.job_id for s in group)  # for the one-line message
                     raise
                 for result in results:
-                    _report(result, report, bar, store)
+                    report_result(result, report, bar, store)
                 bar.update(len(group))
         finally:
             bar.close()

@@ -18,7 +18,14 @@ from bench.run.cluster.nodes import Node
 from bench.run.cluster.placement import group_options
 from bench.run.groups import MEMORY_SHARE, group_jobs
 from bench.run.jobs import JobSpec
-from bench.run.runner import RunReport, make_result
+from bench.run.runner import (
+    RunReport,
+    make_result,
+    not_done,
+    report_result,
+    utc_now,
+    write_result,
+)
 from bench.run.store import RunStore
 from suites import get_suite
 from suites.records.atomic import atomic_write_bytes
@@ -67,12 +74,7 @@ def execute_on_ray(plans: list[TypePlan], *, force: bool = False, show_progress:
         for plan in plans:
             plan.store.check_writable()
             held.enter_context(plan.store.writer_lock())
-            pending = []
-            for spec in plan.jobs:
-                if not force and plan.store.is_done(spec.job_id, spec.key):
-                    plan.report.skipped.append(spec.job_id)
-                else:
-                    pending.append(spec)
+            pending = not_done(plan.jobs, plan.store, force, plan.report)
             budget = MEMORY_SHARE * min(n.memory_mib for n in plan.nodes)
             attempts += [_Attempt(plan, group) for group in group_jobs(pending, budget)]
         total = sum(len(p.jobs) for p in plans)
@@ -88,6 +90,12 @@ def execute_on_ray(plans: list[TypePlan], *, force: bool = False, show_progress:
                 [s.to_dict() for s in attempt.group], attempt.plan.store.run_id, shard)
             inflight[ref] = attempt
 
+        def keep(attempt: _Attempt, results: list[JobResult]) -> None:
+            for result in results:
+                report_result(write_result(result, attempt.plan.store), attempt.plan.report,
+                              bar, attempt.plan.store)
+            bar.update(len(attempt.group))
+
         try:
             for attempt in attempts:
                 submit(attempt)
@@ -98,23 +106,24 @@ def execute_on_ray(plans: list[TypePlan], *, force: bool = False, show_progress:
                     try:
                         done = ray.get(ref)
                     except ray.exceptions.RayTaskError as exc:  # bench itself raised there
-                        _fail(attempt, "executor-error", _last_line(exc))
+                        results = _failed(attempt, "executor-error", _last_line(exc))
                     except ray.exceptions.RayError as exc:  # the node or its worker was lost
-                        retry = _lost(attempt, exc)
-                        if retry is not None:
-                            submit(retry)
+                        outcome = _lost(attempt, exc)
+                        if isinstance(outcome, _Attempt):
+                            submit(outcome)
                             continue
+                        results = outcome
                     else:
-                        _store(attempt, done)
-                    bar.update(len(attempt.group))
+                        results = _returned(attempt, done)
+                    keep(attempt, results)
                 alive = _alive_ids()
                 for ref, attempt in list(inflight.items()):
                     if not _has_node(attempt, alive):
                         ray.cancel(ref, force=True)
                         del inflight[ref]
-                        _fail(attempt, "node-lost", f"no node of type {attempt.plan.node_type!r}"
-                              f" is alive to run it{_after(attempt)}")
-                        bar.update(len(attempt.group))
+                        keep(attempt, _failed(
+                            attempt, "node-lost", f"no node of type {attempt.plan.node_type!r}"
+                            f" is alive to run it{_after(attempt)}"))
         except BaseException:  # an interrupt: nothing of this run goes on without its driver
             for ref in inflight:
                 with contextlib.suppress(Exception):
@@ -136,8 +145,8 @@ def _has_node(attempt: _Attempt, alive: set[str]) -> bool:
     return any(n.node_id in alive and n.node_id not in attempt.lost for n in attempt.plan.nodes)
 
 
-def _lost(attempt: _Attempt, exc: Exception) -> _Attempt | None:
-    """The retry of a group whose node or worker was lost, or None (then recorded failed)."""
+def _lost(attempt: _Attempt, exc: Exception) -> _Attempt | list[JobResult]:
+    """The retry of a group whose node or worker was lost, or its jobs' failed records."""
     cause = _last_line(exc)
     found = NODE_ID.search(str(exc))
     lost = [*attempt.lost, found[1]] if found else attempt.lost
@@ -146,9 +155,8 @@ def _lost(attempt: _Attempt, exc: Exception) -> _Attempt | None:
         if _has_node(retry, _alive_ids()):
             return retry
         cause += f"; no other node of type {attempt.plan.node_type!r} is alive to retry it"
-    _fail(_Attempt(attempt.plan, attempt.group, attempt.number, lost, attempt.cause),
-          "node-lost", cause)
-    return None
+    return _failed(_Attempt(attempt.plan, attempt.group, attempt.number, lost, attempt.cause),
+                   "node-lost", cause)
 
 
 def _after(attempt: _Attempt) -> str:
@@ -169,8 +177,9 @@ def _lost_errors() -> tuple[type, ...]:
     return (ray.exceptions.NodeDiedError, ray.exceptions.WorkerCrashedError)
 
 
-def _store(attempt: _Attempt, done: dict[str, Any]) -> None:
-    plan = attempt.plan
+def _returned(attempt: _Attempt, done: dict[str, Any]) -> list[JobResult]:
+    """The records a node sent back, with where they ran; their logs written here."""
+    plan, results = attempt.plan, []
     node = next((n for n in plan.nodes if n.node_id == done["node_id"]), None)
     for item in done["results"]:
         result = JobResult.from_dict(item["result"], source=f"node {done['hostname']}")
@@ -181,34 +190,21 @@ def _store(attempt: _Attempt, done: dict[str, Any]) -> None:
             group_started_unix=round(done["started"], 3),
             group_finished_unix=round(done["finished"], 3))
         atomic_write_bytes(plan.store.log_path(result.job_id), item["log"].encode())
-        _record(plan, result)
+        results.append(result)
+    return results
 
 
-def _fail(attempt: _Attempt, kind: str, message: str) -> None:
-    """Record every job of a group that produced nothing, with the type's machine facts."""
+def _failed(attempt: _Attempt, kind: str, message: str) -> list[JobResult]:
+    """A failed record for every job of a group that produced nothing, with the facts of
+    the machine it was lost on."""
     plan, now = attempt.plan, time.monotonic()
     # the machine it was lost on, else one of its type: the facts its section is kept by
     lost_on = attempt.lost[-1] if attempt.lost else plan.nodes[0].node_id
     facts = plan.facts.get(lost_on) or plan.facts[plan.nodes[0].node_id]
-    started = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    for spec in attempt.group:
-        executor = ExecutorRecord("ray", node_type=plan.node_type, attempt=attempt.number,
-                                  retried_after=attempt.cause)
-        result = make_result(spec, plan.store, "failed", ErrorRecord(kind, message), {},
-                             started, now, environment=facts["environment"],
-                             git=facts["git"], executor=executor)
-        _record(plan, result)
+    executor = ExecutorRecord("ray", node_type=plan.node_type, attempt=attempt.number,
+                              retried_after=attempt.cause)
+    return [make_result(spec, plan.store, "failed", ErrorRecord(kind, message), {},
+                        utc_now(), now, environment=facts["environment"], git=facts["git"],
+                        executor=executor) for spec in attempt.group]
 
 
-def _record(plan: TypePlan, result: JobResult) -> None:
-    if not plan.store.write(result):
-        result.runtime["kept_earlier_ok_result"] = True
-    if result.status == "ok":
-        plan.report.completed.append(result.job_id)
-    else:
-        plan.report.failed.append(result.job_id)
-        from tqdm import tqdm
-
-        tqdm.write(f"FAILED {result.job_id} ({result.status}): "
-                   f"{result.error.message if result.error else ''} — log: "
-                   f"{plan.store.log_path(result.job_id)}")

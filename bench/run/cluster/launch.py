@@ -125,20 +125,17 @@ def _problems(plans: list[TypePlan], problems: Callable[[list[JobSpec]], list[st
     from bench.run.environment import git_info, package_versions
 
     keyed = tuple(dict.fromkeys(p for t in plans for j in t.jobs for p in j.key_packages))
-    facts = {n.node_id: t.facts[n.node_id] for t in plans for n in t.nodes}
-    wrong = check_same_code(facts, git_info(), package_versions(), keyed)
+    wrong = check_same_code(plans[0].facts, git_info(), package_versions(), keyed)  # all nodes
     return wrong + [p for t in plans for p in problems(t.jobs)]
 
 
 def _cleanup(nodes: list[Node], run_ids: list[str]) -> None:
     """Remove the node-local stores (best effort: a node gone takes its files with it)."""
     import ray
-    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
     from bench.run.cluster.node_task import cleanup
+    from bench.run.cluster.placement import pinned
 
     remote = ray.remote(cleanup)
-    refs = [remote.options(num_cpus=0, max_retries=0, scheduling_strategy=(
-        NodeAffinitySchedulingStrategy(node.node_id, soft=False))).remote(run_id)
-        for node in nodes for run_id in run_ids]
+    refs = [remote.options(**pinned(node)).remote(run_id) for node in nodes for run_id in run_ids]
     ray.wait(refs, num_returns=len(refs), timeout=30)

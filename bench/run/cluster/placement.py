@@ -31,3 +31,11 @@ def group_options(suite: Suite, nodes: list[Node], threads: int) -> dict[str, An
     if suite.uses_gpu and min(n.gpus for n in nodes) >= 1:
         options["num_gpus"] = 1
     return options
+
+
+def pinned(node: Node) -> dict[str, Any]:
+    """Ray task options for a small chore on exactly ``node`` (a survey, a clean-up)."""
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    return {"num_cpus": 0, "max_retries": 0,
+            "scheduling_strategy": NodeAffinitySchedulingStrategy(node.node_id, soft=False)}

@@ -17,15 +17,12 @@ SURVEY_TIMEOUT_S = 120.0  # a node's first Ray worker imports this package: seco
 def survey(nodes: list[Node]) -> dict[str, dict[str, Any]]:
     """Each node's :func:`bench.run.cluster.node_task.describe`, by node id."""
     import ray
-    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
     from bench.run.cluster.node_task import describe
+    from bench.run.cluster.placement import pinned
 
     remote = ray.remote(describe)
-    refs = {node.node_id: remote.options(
-        num_cpus=0, max_retries=0,
-        scheduling_strategy=NodeAffinitySchedulingStrategy(node.node_id, soft=False)).remote()
-        for node in nodes}
+    refs = {node.node_id: remote.options(**pinned(node)).remote() for node in nodes}
     _, late = ray.wait(list(refs.values()), num_returns=len(refs), timeout=SURVEY_TIMEOUT_S)
     if late:
         missing = [n.address + " " + n.node_id[:12] for n in nodes if refs[n.node_id] in late]

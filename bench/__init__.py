@@ -1,7 +1,7 @@
 """Comparative benchmark suite for compact BERT-family encoders.
 
 Data flows registry (``models_registry``) → suite (``suites``) → run machinery
-(``bench.run``: jobs, runner, worker, store) → results (``suites.records``,
+(``bench.run``: jobs, runner, worker, store) → results (``harness.records``,
 ``results/runs``) → reports (``bench.report``: leaderboard, plots, verdicts, publish).
 """
 

@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 from bench.run.cluster.launch import add_arguments as add_cluster_arguments
-from bench.run.environment import usable_cores
 from bench.run.store import DEFAULT_RESULTS_DIR
+from harness.environment import usable_cores
+from harness.options import names, positive_float, positive_int
+from harness.records.paths import is_safe_name
 from models_registry import all_models
 from suites import EFFICIENCY_SUITES, SUITES
-from suites.options import names, positive_float, positive_int
-from suites.records.paths import is_safe_name
 
 DEFAULT_MODELS = ("mobilebert", "distilbert", "tinybert", "bert-base")
 
@@ -38,7 +38,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("Suites:")
     for suite in SUITES.values():
         print(f"  {suite.name:<12} {suite.description}")
-    from suites.backends import BACKENDS
+    from harness.backends import BACKENDS
 
     print("Backends (latency and memory suites; --backends all):")
     for backend in BACKENDS.values():
@@ -83,7 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bench.run.runner import default_run_id, execute
     from bench.run.shard import ShardError, parse_shard, select_shard, shard_run_id
     from bench.run.store import RunStore, StoreError
-    from suites.data.errors import DataError
+    from harness.data.errors import DataError
 
     def plan(threads: int) -> list:
         return plan_jobs(
@@ -163,7 +163,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from bench.report.compare import CompareError, compare_runs, load_run, parse_fail_on, render
-    from suites.records.atomic import atomic_write_json
+    from harness.records.atomic import atomic_write_json
 
     try:
         thresholds = parse_fail_on(names(args.fail_on or []))

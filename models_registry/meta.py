@@ -31,7 +31,7 @@ class ModelMeta:
     local_dir: str | None = None  # set for ad-hoc local-directory models
     # "transformers", or "sklearn" for the TF-IDF baseline (config holds its settings).
     framework: str = "transformers"
-    # Fine-tuning hyper-parameters (suites.accuracy.training.DEFAULT_HPARAMS keys).
+    # Fine-tuning hyper-parameters (harness.accuracy.training.DEFAULT_HPARAMS keys).
     finetune: dict[str, Any] = field(default_factory=dict)
     # The MNLI checkpoint's output order by GLUE label name, checked against its id2label.
     mnli_label_order: tuple[str, ...] | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from suites.base import Suite
+from harness.suite import Suite
 
 
 def _discover() -> dict[str, Suite]:
@@ -20,7 +20,7 @@ def _discover() -> dict[str, Suite]:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         suite = getattr(module, "SUITE", None)
-        if suite is None:  # a shared package (data, accuracy, backends, records)
+        if suite is None:  # a package without SUITE is not a suite
             continue
         if not isinstance(suite, Suite):
             raise TypeError(f"{module.__file__}: SUITE must be a Suite instance, not "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from suites.records.schema import (
+from harness.records.schema import (
     EnvironmentRecord,
     ErrorRecord,
     GitRecord,
@@ -130,7 +130,7 @@ def news_metrics(n: int, accuracy: float, *, fingerprint: str = "f" * 64, seed: 
     """A welfake result's metrics, made by the real metric code from seeded predictions."""
     import numpy as np
 
-    from suites.accuracy.metrics import classification_metrics
+    from harness.accuracy.metrics import classification_metrics
 
     rng = np.random.default_rng(seed)
     truth = rng.integers(0, 2, n)

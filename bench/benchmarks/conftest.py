@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.run.environment import capture_environment, usable_cores
+from harness.environment import capture_environment, usable_cores
 
 
 def bench_threads(config: pytest.Config) -> int:

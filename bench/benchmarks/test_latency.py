@@ -18,10 +18,10 @@ from suites.latency.suite import LatencySuite
 
 @cache
 def _load(spec: str, threads: int):
-    from suites.allocator import pin_malloc
-    from suites.runtime import configure_torch, load_for_job
+    from harness.allocator import pin_malloc
+    from harness.runtime import configure_torch, load_for_job
 
-    pin_malloc()  # the allocator state the latency suite times in (suites.allocator)
+    pin_malloc()  # the allocator state the latency suite times in (harness.allocator)
     config = LatencySuite().preset("quick", threads)
     configure_torch(config)
     model, weights, meta = load_for_job(resolve_model_spec(spec), config)
@@ -31,8 +31,8 @@ def _load(spec: str, threads: int):
 def test_forward_latency(benchmark, bench_model: str, point: tuple[int, int], threads: int):
     import torch
 
-    from suites.inputs import synthetic_batch
-    from suites.runtime import runtime_record, unsupported_seq_len
+    from harness.inputs import synthetic_batch
+    from harness.runtime import runtime_record, unsupported_seq_len
 
     config, model, weights, meta = _load(bench_model, threads)
     batch_size, seq_len = point

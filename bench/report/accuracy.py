@@ -11,8 +11,8 @@ import pandas as pd
 
 from bench.report import select
 from bench.report.markdown_tables import markdown_table, md_text
-from suites.accuracy.metrics import classes_present
-from suites.records.schema import JobResult
+from harness.accuracy.metrics import classes_present
+from harness.records.schema import JobResult
 
 
 def evaluations(results: list[JobResult]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -57,7 +57,7 @@ def mcnemar_table(results: list[JobResult]) -> pd.DataFrame:
     """Every pair of models evaluated on the very same rows (same data fingerprint)."""
     import numpy as np
 
-    from suites.accuracy.metrics import mcnemar
+    from harness.accuracy.metrics import mcnemar
 
     groups: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
     for label, model, metrics in evaluations(results):

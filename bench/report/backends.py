@@ -11,12 +11,12 @@ import pandas as pd
 from bench.report import select
 from bench.report.markdown_tables import md_text
 from bench.report.noise import ci_columns
+from harness.backends import REFERENCE, backend_of
+from harness.ratios import speed_ratio
+from harness.records.roles import LATENCY, PointMeasure
+from harness.records.schema import JobResult
+from harness.timing.roofline import peak_share
 from models_registry import REFERENCE_MODEL
-from suites.backends import REFERENCE, backend_of
-from suites.latency.ratios import speed_ratio
-from suites.latency.roofline import peak_share
-from suites.records.roles import LATENCY, PointMeasure
-from suites.records.schema import JobResult
 
 BACKEND_POINT = (8, 128)  # the target point: batch 8, 128 tokens
 

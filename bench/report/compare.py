@@ -38,9 +38,9 @@ from bench.report.significance import (
     within_run_noise,
 )
 from bench.run.store import read_run
-from suites.backends import backend_of
-from suites.records.roles import POINT_MEASURES, PointMeasure
-from suites.records.schema import JobResult
+from harness.backends import backend_of
+from harness.records.roles import POINT_MEASURES, PointMeasure
+from harness.records.schema import JobResult
 
 MEMORY_NOISE_PCT = 2.0
 KEY_PACKAGES = ("torch", "transformers", "onnxruntime")

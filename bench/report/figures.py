@@ -110,7 +110,7 @@ class LatencyCurves(Plot):
 
 @dataclass
 class CurvesFigure(Plot):
-    """A suite's declared curves (``suites.records.roles.Curves``): one line per model,
+    """A suite's declared curves (``harness.records.roles.Curves``): one line per model,
     points that met the suite's condition filled, the others hollow, the bound dashed."""
 
     kind: ClassVar[str] = "curves"

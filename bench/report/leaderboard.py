@@ -30,17 +30,17 @@ from bench.report.markdown_tables import markdown_table, md_code, md_text
 from bench.report.noise import CI_BOUNDS, ci_columns, ratio_notes, with_ci
 from bench.report.plots import write_plots
 from bench.report.threads import threads_note, threads_table
-from bench.run.environment import describe_hardware
 from bench.run.store import iter_results
+from harness.backends import REFERENCE as REFERENCE_BACKEND
+from harness.backends import backend_of
+from harness.environment import describe_hardware
+from harness.ratios import speed_factors, speed_ratio
+from harness.records.atomic import atomic_write_text
+from harness.records.paths import safe_name
+from harness.records.roles import LATENCY, MEMORY
+from harness.records.schema import JobResult
 from models_registry import REFERENCE_MODEL
 from suites import SUITES
-from suites.backends import REFERENCE as REFERENCE_BACKEND
-from suites.backends import backend_of
-from suites.latency.ratios import speed_factors, speed_ratio
-from suites.records.atomic import atomic_write_text
-from suites.records.paths import safe_name
-from suites.records.roles import LATENCY, MEMORY
-from suites.records.schema import JobResult
 
 SUMMARY_POINTS = ((1, 128), (8, 128))
 SUMMARY_MEMORY_POINT = (8, 512)

@@ -16,9 +16,9 @@ import pandas as pd
 
 from bench.report import select
 from bench.report.markdown_tables import md_text
-from suites.latency.ratios import PAIRED_METHOD, UNPAIRED_METHOD, Ratio
-from suites.records.roles import LATENCY
-from suites.records.schema import JobResult
+from harness.ratios import PAIRED_METHOD, UNPAIRED_METHOD, Ratio
+from harness.records.roles import LATENCY
+from harness.records.schema import JobResult
 
 CI_BOUNDS = ("low", "high")
 

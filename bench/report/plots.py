@@ -28,10 +28,10 @@ from bench.report.figures import (
     MemoryCurves,
     Plot,
 )
-from suites.backends import REFERENCE
-from suites.records.paths import UnsafePathError, inside
-from suites.records.roles import LATENCY, MEMORY
-from suites.records.schema import JobResult
+from harness.backends import REFERENCE
+from harness.records.paths import UnsafePathError, inside
+from harness.records.roles import LATENCY, MEMORY
+from harness.records.schema import JobResult
 
 
 def _spread(point: dict) -> tuple[float, float]:
@@ -139,7 +139,7 @@ def write_plots(sections: dict[str, list[JobResult]], plots_dir: Path) -> dict[s
     manifest.json``. A figure an earlier publish made (listed there) and no longer produced
     is removed; nothing else in the folder is touched, so a user's own files survive. A file
     whose bytes did not change is left untouched."""
-    from suites.records.atomic import atomic_write_bytes, atomic_write_text
+    from harness.records.atomic import atomic_write_bytes, atomic_write_text
 
     made: dict[str, list[Plot]] = {}
     keep: set[Path] = set()

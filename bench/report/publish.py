@@ -20,11 +20,11 @@ from bench.report.markdown_tables import markdown_table, md_text
 from bench.report.noise import noise_floor
 from bench.report.plots import published_plots
 from bench.report.verdicts import assess_all, verdict_table, write_verdicts
-from bench.run.environment import describe_hardware
 from bench.run.store import SCRATCH_DIR, exclusive_file_lock
-from suites.records.atomic import atomic_write_text
-from suites.records.paths import safe_name
-from suites.records.schema import JobResult
+from harness.environment import describe_hardware
+from harness.records.atomic import atomic_write_text
+from harness.records.paths import safe_name
+from harness.records.schema import JobResult
 
 SUMMARY_SCHEMA = "compact-encoder-bench/summary/1"
 # Two runs finishing together publish one after the other. The lock lives in the scratch

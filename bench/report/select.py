@@ -1,4 +1,4 @@
-"""Which stored results play which role, as their suites declare it (suites.records.roles).
+"""Which stored results play which role, as their suites declare it (harness.records.roles).
 
 The reports read results through these queries and never by a suite's name, so a suite
 added later appears in every table, plot and comparison its declared roles feed.
@@ -6,10 +6,10 @@ added later appears in every table, plot and comparison its declared roles feed.
 
 from __future__ import annotations
 
+from harness.records.roles import Architecture, Curves, Evaluation, PointMeasure, Rate
+from harness.records.schema import JobResult
+from harness.suite import Suite
 from suites import SUITES
-from suites.base import Suite
-from suites.records.roles import Architecture, Curves, Evaluation, PointMeasure, Rate
-from suites.records.schema import JobResult
 
 
 def suite_of(result: JobResult) -> Suite | None:

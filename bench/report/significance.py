@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from suites.latency.ratios import bootstrap_medians
+from harness.ratios import bootstrap_medians
 
 ALPHA = 0.05
 N_BOOTSTRAP = 2000
@@ -40,7 +40,7 @@ def compare_accuracy(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEED
               and "predictions" in ma and "predictions" in mb
               and ma.get("labels") == mb.get("labels"))
     if paired:
-        from suites.accuracy.metrics import mcnemar
+        from harness.accuracy.metrics import mcnemar
 
         truth = np.asarray(ma["labels"])
         ca = np.asarray(ma["predictions"]) == truth
@@ -93,7 +93,7 @@ def _rows(m: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
 
 
 def _detection(rows: tuple, index: np.ndarray) -> np.ndarray:
-    from suites.accuracy.metrics import detection_metrics
+    from harness.accuracy.metrics import detection_metrics
 
     is_positive, scores, labels, predictions = (x[index] for x in rows)
     if np.isnan(scores).any():  # no stored probabilities: the AUCs cannot be recomputed

@@ -16,9 +16,9 @@ import pandas as pd
 
 from bench.report import select
 from bench.report.markdown_tables import md_text
-from suites.backends import backend_of
-from suites.records.roles import LATENCY
-from suites.records.schema import JobResult
+from harness.backends import backend_of
+from harness.records.roles import LATENCY
+from harness.records.schema import JobResult
 
 POINTS = ((1, 128), (8, 128))
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import pandas as pd
 
+from harness.records.roles import EvidenceFinder, Finding
+from harness.records.schema import JobResult
 from models_registry import get_model
 from models_registry.claims import Claim, all_claims
 from suites import SUITES
-from suites.records.roles import EvidenceFinder, Finding
-from suites.records.schema import JobResult
 
 SCHEMA_PATH = Path(__file__).with_name("verdict_schema.json")
 PROTOCOL_WEIGHT = {"exact": 1.0, "proxy": 0.8, "mismatch": 0.5, "none": 0.0}
@@ -222,8 +222,8 @@ def write_verdicts(results_root: Path, results: list[JobResult] | None = None,
     """One file per claim under ``results/verdicts/``, rewritten atomically each time, from
     every stored run (``results``, or the claims already judged: ``assessed``)."""
     from bench.report.leaderboard import load_all
-    from suites.records.atomic import atomic_write_json
-    from suites.records.paths import inside, safe_name
+    from harness.records.atomic import atomic_write_json
+    from harness.records.paths import inside, safe_name
 
     if assessed is None:
         assessed = assess_all(load_all(Path(results_root)) if results is None else results)

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.run.environment import package_versions
+from harness.environment import package_versions
+from harness.records.paths import path_part
+from harness.suite import Mode
 from models_registry import resolve_model_spec
 from models_registry.meta import ModelMeta
 from suites import get_suite
-from suites.base import Mode
-from suites.records.paths import path_part
 
 # A new torch or transformers changes the kernels measured: such results no longer count
 # (``JobSpec.key_packages`` adds the runtimes of the job's own backend).
@@ -49,7 +49,7 @@ class JobSpec:
         """torch and transformers for every job, plus the runtimes this job's numbers come
         from: its backend's (and the re-scoring backends') packages, scikit-learn for the
         TF-IDF baseline. An upgrade of any of them makes the stored result stale."""
-        from suites.backends import BACKENDS
+        from harness.backends import BACKENDS
 
         names = [self.config.get("backend"), *(self.config.get("compare_backends") or ())]
         extra = [p for n in names if n in BACKENDS for p in BACKENDS[n].requires]
@@ -97,7 +97,7 @@ def plan_jobs(
     probe) is left out and reported through ``on_skip``. ``overrides`` apply to every suite
     (``backends`` is the job axis), ``per_suite`` to one suite each (``Suite.overrides``).
     """
-    from suites.backends import REFERENCE, expand_backends, get_backend
+    from harness.backends import REFERENCE, expand_backends, get_backend
 
     overrides = dict(overrides or {})
     backends = expand_backends(list(overrides.pop("backends", None) or [REFERENCE]))
@@ -149,10 +149,10 @@ def preflight(jobs: list[JobSpec]) -> list[str]:
     cannot fit in the memory this machine has free."""
     import psutil
 
+    from harness.data.errors import DataError
+    from harness.runtime import NothingToMeasure, runnable_points
+    from harness.sizing import config_problems, memory_problem
     from models_registry.weights import unbuildable
-    from suites.data.errors import DataError
-    from suites.runtime import NothingToMeasure, runnable_points
-    from suites.sizing import config_problems, memory_problem
 
     problems, checked = [], set()
     available = psutil.virtual_memory().available

@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from bench.run.environment import PROJECT_ROOT
 from bench.run.store import RunStore
 from bench.run.worker import PROGRESS_PREFIX
-from suites.lifecycle import child_env
+from harness.environment import PROJECT_ROOT
+from harness.lifecycle import child_env
 
 LOG_TAIL_LINES = 30
 
@@ -78,7 +78,7 @@ def worker_env(threads: int, store: RunStore | None = None,
     if scratch is not None:  # every temporary file of the job lands where the runner cleans
         env.update(TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
     if store is not None:
-        from suites.latency.roofline import PEAK_ENV
+        from harness.timing.roofline import PEAK_ENV
 
         env[PEAK_ENV] = str(peak_path(store, int(threads)))
         env["BENCH_PARITY_DIR"] = str(store.root / "parity_models")
@@ -92,7 +92,7 @@ def peak_path(store: RunStore, threads: int) -> Path:
 def start(argv: list[str], env: dict[str, str], log: IO[str], lock_fd: int | None,
            ) -> subprocess.Popen:
     """A child in its own process group (so a timeout or an interrupt kills everything it
-    started), holding the machine lock with us, and dying with us (``suites.lifecycle``)."""
+    started), holding the machine lock with us, and dying with us (``harness.lifecycle``)."""
     return subprocess.Popen(
         [sys.executable, "-m", *argv], stdout=log, stderr=subprocess.STDOUT, env=env,
         start_new_session=True, pass_fds=() if lock_fd is None else (lock_fd,),
@@ -116,7 +116,7 @@ def ensure_machine_peak(store: RunStore, threads: int, lock_fd: int | None = Non
     if path.is_file():
         return path
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        proc = start(["suites.latency.roofline", "--threads", str(threads), "--out", str(path)],
+        proc = start(["harness.timing.roofline", "--threads", str(threads), "--out", str(path)],
                       worker_env(threads, scratch=scratch), log, lock_fd)
         try:
             proc.wait()

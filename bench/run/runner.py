@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench.run.environment import capture_environment, git_info
 from bench.run.groups import group_jobs
 from bench.run.interrupt import Interrupted
 from bench.run.jobs import JobSpec
@@ -34,9 +33,9 @@ from bench.run.process import (
     worker_env,
 )
 from bench.run.store import RunStore
-from suites import get_suite
-from suites.records.atomic import atomic_write_json
-from suites.records.schema import (
+from harness.environment import capture_environment, git_info
+from harness.records.atomic import atomic_write_json
+from harness.records.schema import (
     EnvironmentRecord,
     ErrorRecord,
     ExecutorRecord,
@@ -44,6 +43,7 @@ from suites.records.schema import (
     JobResult,
     ModelRecord,
 )
+from suites import get_suite
 
 POLL_INTERVAL_S = 0.25
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.run.jobs import JobSpec
 from bench.run.store import RunStore, read_run
-from suites.records.schema import JobResult, ResultSchemaError
+from harness.records.schema import JobResult, ResultSchemaError
 
 MACHINE_DEPENDENT = ("threads",)
 

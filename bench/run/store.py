@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from harness.records.atomic import atomic_write_json
+from harness.records.paths import check_name, inside
+from harness.records.schema import JobResult, ResultSchemaError
 from suites import SUITES
-from suites.records.atomic import atomic_write_json
-from suites.records.paths import check_name, inside
-from suites.records.schema import JobResult, ResultSchemaError
 
 DEFAULT_RESULTS_DIR = Path("results")
 

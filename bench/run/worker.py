@@ -12,12 +12,12 @@ import traceback
 from pathlib import Path
 
 from bench.run.jobs import JobSpec
+from harness.allocator import pin_malloc
+from harness.lifecycle import die_with_parent
+from harness.records.atomic import atomic_write_json
+from harness.records.schema import ResultSchemaError
+from harness.suite import Suite, SuiteOutput
 from suites import get_suite
-from suites.allocator import pin_malloc
-from suites.base import Suite, SuiteOutput
-from suites.lifecycle import die_with_parent
-from suites.records.atomic import atomic_write_json
-from suites.records.schema import ResultSchemaError
 
 PROGRESS_PREFIX = "[progress] "
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from models_registry.meta import ModelMeta
-from models_registry.weights import WeightsNotFoundError
-from suites.accuracy.options import (
+from harness.accuracy.news_task import WelfakeConfig, fake_operating_points
+from harness.accuracy.options import (
     BUDGET_OPTIONS,
     EXTERNAL_OPTIONS,
     WELFAKE_OPTIONS,
@@ -18,18 +17,19 @@ from suites.accuracy.options import (
     external_overrides,
     welfake_overrides,
 )
-from suites.base import Mode, Progress, Suite, SuiteOutput
-from suites.data.errors import DataError
-from suites.data.news import NEWS_LABELS, NewsSource
+from harness.data.errors import DataError
+from harness.data.news import NEWS_LABELS, NewsSource
+from harness.options import Values
+from harness.records.roles import Evaluation
+from harness.suite import Mode, Progress, Suite, SuiteOutput
+from models_registry.meta import ModelMeta
+from models_registry.weights import WeightsNotFoundError
 from suites.external.record import ExternalMetrics
-from suites.options import Values
-from suites.records.roles import Evaluation
-from suites.welfake.suite import WelfakeConfig, fake_operating_points
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from suites.records.schema import JobResult
+    from harness.records.schema import JobResult
 
 EXCERPT_CHARS = 200
 
@@ -66,7 +66,7 @@ def _excerpt(text: str) -> str:
 
 def find_classifier(meta: ModelMeta, config: ExternalConfig) -> tuple[Any, dict, Any, str]:
     """The WELFake-fine-tuned model for this model and recipe, else a given directory."""
-    from suites.accuracy.models import load_finetuned
+    from harness.accuracy.models import load_finetuned
 
     candidates = [config.finetuned_path(meta)]
     if meta.local_dir:
@@ -86,7 +86,7 @@ def find_classifier(meta: ModelMeta, config: ExternalConfig) -> tuple[Any, dict,
 
 def check_news_head(classifier: Any, where: str) -> None:
     """A transformer's head must name real/fake in our order: never trust index order."""
-    from suites.accuracy.models import head_label_names
+    from harness.accuracy.models import head_label_names
 
     model = getattr(classifier, "model", None)
     if model is None:
@@ -132,7 +132,7 @@ class ExternalSuite(Suite):
         return ExternalConfig(threads=threads)
 
     def preflight(self, config: ExternalConfig) -> None:
-        from suites.data.news import check_source, load_news
+        from harness.data.news import check_source, load_news
 
         _require_sets(config)
         one_class = all(source.fixed_label for source in config.news_sets())
@@ -142,9 +142,9 @@ class ExternalSuite(Suite):
             load_news(source)  # unknown labels, empty text: found before any job
 
     def run(self, meta: ModelMeta, config: ExternalConfig, progress: Progress) -> SuiteOutput:
-        from suites.accuracy.scoring import backend_deltas, evaluate_split
-        from suites.data.news import load_news
-        from suites.runtime import accuracy_runtime, configure_torch
+        from harness.accuracy.scoring import backend_deltas, evaluate_split
+        from harness.data.news import load_news
+        from harness.runtime import accuracy_runtime, configure_torch
 
         configure_torch(config)
         _require_sets(config)  # the data itself is checked as each set is read below
@@ -173,6 +173,6 @@ class ExternalSuite(Suite):
                            weights=weights, family=meta.family)
 
     def table(self, results: list[JobResult]) -> pd.DataFrame:
-        from suites.accuracy.tables import external_rows
+        from harness.accuracy.tables import external_rows
 
         return external_rows(results)

@@ -57,8 +57,8 @@ def crosscheck(models: list[str], points: list[tuple[int, int]], *, rounds: int,
                ) -> dict[str, Any]:
     import torch
 
-    from suites.allocator import pin_malloc  # the same allocator state as the suite's
-    from suites.inputs import synthetic_batch  # the same inputs the suite times
+    from harness.allocator import pin_malloc  # the same allocator state as the suite's
+    from harness.inputs import synthetic_batch  # the same inputs the suite times
 
     malloc = pin_malloc()
     torch.set_num_threads(threads)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from suites.backends import REFERENCE, backend_of
-from suites.evidence import paired_section
-from suites.latency.ratios import speed_factors, speed_ratio
-from suites.records.roles import Finding, provenance
+from harness.backends import REFERENCE, backend_of
+from harness.evidence import paired_section
+from harness.ratios import speed_factors, speed_ratio
+from harness.records.roles import Finding, provenance
 
 if TYPE_CHECKING:
+    from harness.records.schema import JobResult
     from models_registry.claims import Claim
-    from suites.records.schema import JobResult
 
 
 def speed_ratio_claim(claim: Claim, results: list[JobResult]) -> Finding | None:

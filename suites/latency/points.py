@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.timing.tracker import LatencyStats
 from suites.latency.rounds import Entry, Point, PointTiming
-from suites.latency.tracker import LatencyStats
 
 
 def point_record(point: Point, timing: PointTiming, group: str) -> dict[str, Any]:
     """A timed point as stored: the statistics over every timed call, the calls per round
     (``samples_ms`` in round order), the interleaving group, and the machine's record."""
-    from suites.latency.disturbance import summarize
-    from suites.latency.energy import per_call
-    from suites.latency.ratios import level_noise_pct
+    from harness.ratios import level_noise_pct
+    from harness.timing.disturbance import summarize
+    from harness.timing.energy import per_call
 
     stats = LatencyStats.from_samples(*point, timing.samples_s, len(timing.warmup_s))
     record = {**stats.to_dict(), "first_call_ms": round(timing.first_s * 1e3, 3),
@@ -33,7 +33,7 @@ def control_record(twin: Entry, control: Entry, timings: dict[str, dict[Point, P
                     group: str) -> dict[str, Any]:
     """The A/A control: the twin's speed relative to itself, paired round by round. Its
     distance from 1 is what chance alone does to a ratio in this run."""
-    from suites.latency.ratios import speed_ratio
+    from harness.ratios import speed_ratio
 
     points = {}
     for point, mine in timings.get(control.name, {}).items():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from suites.records.metrics import PointsRecord
-from suites.records.shapes import Obj
+from harness.records.metrics import PointsRecord
+from harness.records.shapes import Obj
 
 
 @dataclass(kw_only=True)

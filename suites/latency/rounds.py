@@ -5,7 +5,7 @@ a cache-hungry process land on one model only, and the ratios between models mov
 from run to run. Here every entry (a model on a backend, or the A/A control) is warmed up
 at a point, then the point is timed in ``rounds``: each round gives every entry one short
 burst, in an order rotated from round to round, so drift hits all entries alike and every
-ratio can be formed round by round (``suites.latency.ratios``).
+ratio can be formed round by round (``harness.ratios``).
 
 How many rounds, and how long a burst (see :meth:`RoundPlan.rounds_for`): each entry is timed for at
 least ``min_time_s`` per point, over at least ``min_rounds`` rounds; a burst lasts at least
@@ -29,8 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from suites.latency.disturbance import measure_undisturbed
-from suites.latency.tracker import WARMUP_WINDOW, time_calls, warm_up
+from harness.timing.disturbance import measure_undisturbed
+from harness.timing.tracker import WARMUP_WINDOW, time_calls, warm_up
 
 Point = tuple[int, int]
 # Calls shorter than this get one untimed call at the start of every burst: the entry
@@ -102,7 +102,7 @@ def _burst(fn: Callable[[], object], seconds: float, rewarm: bool) -> list[float
 def widest_ci_pct(timings: list[PointTiming]) -> float | None:
     """The widest 95% CI (± %) of the paired ratio between any two of these entries at one
     point, from their rounds so far; None with fewer than two entries or rounds."""
-    from suites.latency.ratios import paired_ratio
+    from harness.ratios import paired_ratio
 
     if len(timings) < 2 or len(timings[0].rounds_s) < 2:
         return None

@@ -6,7 +6,7 @@ run that share their timing settings are then timed together, in one process, in
 interleaved rounds (``suites.latency.rounds``): per point the first call (a compile or a new
 shape's graph), a warm-up until stable, and the rounds, with FLOPs, achieved GFLOP/s and
 the share of the machine's measured GEMM peak. Ratios between them are paired by round
-(``suites.latency.ratios``).
+(``harness.ratios``).
 """
 
 from __future__ import annotations
@@ -19,26 +19,24 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.accuracy.options import made_once_dirs
+from harness.options import SWEEP_OPTIONS, Values, sweep_overrides
+from harness.records.roles import LATENCY
+from harness.suite import FULL_GRID, QUICK_GRID, Mode, Progress, Suite, SuiteOutput, SweepConfig
+from harness.table import model_label, ok_results
+from harness.timing.roofline import peak_share
+from harness.timing.tracker import LatencyStats
 from models_registry.meta import ModelMeta
-from suites.accuracy.options import made_once_dirs
-from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
 from suites.latency.evidence import p90_ms_claim, speed_ratio_claim
 from suites.latency.points import control_record, disturbed_note, point_record
 from suites.latency.record import LatencyMetrics
-from suites.latency.roofline import peak_share
 from suites.latency.rounds import Entry, Point, PointTiming, RoundPlan, interleave
-from suites.latency.tracker import LatencyStats
-from suites.options import SWEEP_OPTIONS, Values, sweep_overrides
-from suites.records.roles import LATENCY
-from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from suites.records.schema import JobResult
+    from harness.records.schema import JobResult
 
-QUICK_GRID = ((1, 8), (128, 512))
-FULL_GRID = ((1, 2, 4, 8, 16, 32), (64, 128, 256, 512))
 
 
 # What a group's entries must share to be timed together (everything but how each entry
@@ -54,7 +52,7 @@ class LatencyConfig(SweepConfig):
     warmup: int = 1
     min_time_s: float = 2.0
     burst_s: float = 0.2
-    # 6: the fewest rounds whose order statistics give a 95% interval (suites.latency.ratios)
+    # 6: the fewest rounds whose order statistics give a 95% interval (harness.ratios)
     min_rounds: int = 6
     max_rounds: int = 50
     # Then more rounds while a ratio's 95% CI is wider than ± this %, within max_point_s
@@ -65,7 +63,7 @@ class LatencyConfig(SweepConfig):
     # construction) shows how far this run's rounds move a ratio by chance.
     aa_control: bool = True
     parity_gate: bool = True
-    # Where the gate looks for a real fine-tuned model (suites.backends.real_parity).
+    # Where the gate looks for a real fine-tuned model (harness.accuracy.real_parity).
     finetuned_dir: str | None = None
     splits_dir: str | None = None
 
@@ -177,17 +175,17 @@ class LatencySuite(Suite):
         return outputs  # type: ignore[return-value]
 
     def _torch_job(self, meta: ModelMeta, config: LatencyConfig, progress: Progress) -> _Timed:
-        from suites.backends import get_backend
-        from suites.backends.parity import gated_parity
-        from suites.inputs import synthetic_batch
-        from suites.latency.roofline import peaks_for_job, roofline_fields
-        from suites.runtime import (
+        from harness.accuracy.gate import gated_parity
+        from harness.backends import get_backend
+        from harness.flops import counted_flops
+        from harness.inputs import synthetic_batch
+        from harness.runtime import (
             configure_torch,
             load_for_job,
             runnable_points,
             runtime_record,
         )
-        from suites.static.flops import counted_flops
+        from harness.timing.roofline import peaks_for_job, roofline_fields
 
         configure_torch(config)
         backend = get_backend(config.backend)
@@ -243,7 +241,7 @@ class LatencySuite(Suite):
         """The TF-IDF baseline: ``predict_proba`` on texts of ``seq_len`` words."""
         import sklearn
 
-        from suites.inputs import synthetic_texts
+        from harness.inputs import synthetic_texts
         from suites.latency.tfidf_target import fitted_baseline
 
         progress(f"{meta.name}: fit")

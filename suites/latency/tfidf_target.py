@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.suite import EfficiencyConfig
 from models_registry.meta import ModelMeta
 from models_registry.weights import ResolvedWeights
-from suites.base import EfficiencyConfig
 
 SYNTHETIC_DOCS, SYNTHETIC_DOC_WORDS = 5000, 150
 
@@ -16,9 +16,9 @@ def fitted_baseline(meta: ModelMeta, config: EfficiencyConfig) -> tuple[Any, Res
     fills all ``max_features`` columns gives the same cost as a real fit (``random-init``)."""
     from pathlib import Path
 
-    from suites.accuracy.classifiers import TfidfLogReg
-    from suites.data.news import NEWS_LABELS
-    from suites.inputs import synthetic_texts
+    from harness.accuracy.classifiers import TfidfLogReg
+    from harness.data.news import NEWS_LABELS
+    from harness.inputs import synthetic_texts
 
     if meta.local_dir and config.weights != "random-init" and TfidfLogReg.is_saved_in(
         Path(meta.local_dir)

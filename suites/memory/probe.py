@@ -12,6 +12,7 @@ import gc
 import json
 import sys
 
+from suites.memory.config import RESULT_PREFIX, MemoryConfig
 from suites.memory.tracker import (
     RssSampler,
     high_water_mark_mib,
@@ -19,8 +20,6 @@ from suites.memory.tracker import (
     rss_mib,
     ru_maxrss_mib,
 )
-
-RESULT_PREFIX = "MEMORY_PROBE_RESULT "
 
 
 def _release_freed_heap() -> None:
@@ -41,13 +40,12 @@ def measure_point(spec: dict) -> dict:
     import torch
     from transformers import AutoModelForSequenceClassification
 
+    from harness.backends import get_backend
+    from harness.inputs import synthetic_batch
+    from harness.runtime import configure_torch, runtime_record, unsupported_seq_len
     from models_registry.loading import load_classifier
     from models_registry.meta import ModelMeta
     from models_registry.weights import ResolvedWeights
-    from suites.backends import get_backend
-    from suites.inputs import synthetic_batch
-    from suites.memory.suite import MemoryConfig
-    from suites.runtime import configure_torch, runtime_record, unsupported_seq_len
 
     config = MemoryConfig.from_dict(spec["config"])
     configure_torch(config)
@@ -112,16 +110,13 @@ def measure_point(spec: dict) -> dict:
 
 def _spec_from_args(args: argparse.Namespace) -> dict:
     """A standalone point: resolve the model as a job would."""
+    from harness.backends import get_backend
+    from harness.runtime import resolve_for_job
     from models_registry import resolve_model_spec
-    from suites.backends import get_backend
-    from suites.memory.suite import MemorySuite
-    from suites.runtime import resolve_for_job
 
     meta = resolve_model_spec(args.model)
-    config = MemorySuite().configure(
-        "quick", args.threads, {"weights": args.weights, "backend": args.backend,
-         "attn_implementation": get_backend(args.backend).attn_implementation}
-    )
+    config = MemoryConfig(threads=args.threads, weights=args.weights, backend=args.backend,
+                          attn_implementation=get_backend(args.backend).attn_implementation)
     weights, meta = resolve_for_job(meta, config)
     return {
         "meta": meta.to_dict(), "weights": weights.to_dict(), "config": config.to_dict(),
@@ -130,7 +125,7 @@ def _spec_from_args(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from suites.lifecycle import die_with_parent
+    from harness.lifecycle import die_with_parent
 
     die_with_parent()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from suites.records.metrics import PointsRecord
+from harness.records.metrics import PointsRecord
 
 
 @dataclass(kw_only=True)

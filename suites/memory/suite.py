@@ -7,39 +7,31 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.lifecycle import child_env
+from harness.options import SWEEP_OPTIONS, Values, sweep_overrides
+from harness.records.roles import MEMORY
+from harness.suite import FULL_GRID, QUICK_GRID, Mode, Progress, Suite, SuiteOutput
+from harness.table import model_label, ok_results
 from models_registry.meta import ModelMeta
-from suites.base import Mode, Progress, Suite, SuiteOutput, SweepConfig
-from suites.latency.suite import FULL_GRID, QUICK_GRID
-from suites.lifecycle import child_env
+from suites.memory.config import RESULT_PREFIX, MemoryConfig
 from suites.memory.record import MemoryMetrics
 from suites.memory.tracker import high_water_mark_mib
-from suites.options import SWEEP_OPTIONS, Values, sweep_overrides
-from suites.records.roles import MEMORY
-from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from suites.records.schema import JobResult
+    from harness.records.schema import JobResult
 
 # The forward-pass peak must agree with the kernel's own accounting of the probe process
 # (read by the parent with wait4, as /usr/bin/time -v does) within this fraction.
 EXTERNAL_AGREEMENT_TOLERANCE = 0.05
 
 
-@dataclass(frozen=True, kw_only=True)
-class MemoryConfig(SweepConfig):
-    forward_passes: int = 2
-    sample_interval_ms: float = 5.0
-
-
 def run_probe(spec: dict) -> dict:
     """Start ``suites.memory.probe`` and read its peak from outside via ``os.wait4``."""
-    from suites.memory.probe import RESULT_PREFIX
     from suites.memory.tracker import maxrss_to_mib
 
     with tempfile.TemporaryDirectory(prefix="memprobe-") as tmp:
@@ -50,7 +42,7 @@ def run_probe(spec: dict) -> dict:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=child_env(),  # the probe dies with this process (suites.lifecycle)
+            env=child_env(),  # the probe dies with this process (harness.lifecycle)
         )
         try:
             # Read both pipes to EOF (threads avoid a full-pipe deadlock), then reap the child
@@ -120,7 +112,7 @@ class MemorySuite(Suite):
         return MemoryConfig(threads=threads, batch_sizes=grid[0], seq_lens=grid[1])
 
     def run(self, meta: ModelMeta, config: MemoryConfig, progress: Progress) -> SuiteOutput:
-        from suites.runtime import resolve_for_job, runnable_points
+        from harness.runtime import resolve_for_job, runnable_points
 
         # This process stays small (no torch): probes inherit its high-water mark through exec.
         weights, meta = resolve_for_job(meta, config)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from suites.records.roles import Finding, protocol_match, provenance
+from harness.records.roles import Finding, protocol_match, provenance
 
 if TYPE_CHECKING:
+    from harness.records.schema import JobResult
     from models_registry.claims import Claim
-    from suites.records.schema import JobResult
 
 
 def mnli_accuracy(claim: Claim, results: list[JobResult]) -> Finding | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from suites.data.errors import DataError
-from suites.data.mnli import MNLI_LABELS
+from harness.data.errors import DataError
+from harness.data.mnli import MNLI_LABELS
 
 GENERIC_PREFIX = "label_"
 

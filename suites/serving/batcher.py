@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from suites.padding.strategies import STRATEGIES, padded_width
+from harness.padding import STRATEGIES, padded_width
 
 # (sample indices, padded width) → one output per sample, or None when not kept
 RunBatch = Callable[[list[int], int], Sequence[Any] | None]

@@ -27,10 +27,10 @@ def _child(spec: dict[str, Any]) -> dict[str, float]:
     import torch
     import transformers  # noqa: F401 (its import is part of the cost)
 
+    from harness.backends import get_backend
     from models_registry import resolve_model_spec
     from models_registry.loading import load_classifier
     from models_registry.weights import ResolvedWeights
-    from suites.backends import get_backend
 
     backend = get_backend(spec["backend"])
     for package in backend.requires:

@@ -1,18 +1,18 @@
 """Serving claims judged from this suite's results: a Server QPS ratio at the p99 bound
 (``server_qps_ratio``) and a cold-start ratio (``cold_start_ratio``), the reference's over
-the model's, from one hardware section and backend (``suites.evidence.paired_section``)."""
+the model's, from one hardware section and backend (``harness.evidence.paired_section``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from suites.backends import backend_of
-from suites.evidence import paired_section
-from suites.records.roles import Finding, provenance
+from harness.backends import backend_of
+from harness.evidence import paired_section
+from harness.records.roles import Finding, provenance
 
 if TYPE_CHECKING:
+    from harness.records.schema import JobResult
     from models_registry.claims import Claim
-    from suites.records.schema import JobResult
 
 GPU_NOTE = ("CPU evidence for a claim about GPUs: it shows how many requests per second each "
             "model sustains under the p99 bound on this CPU, with the same dynamic batching "

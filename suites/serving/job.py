@@ -9,8 +9,8 @@ from dataclasses import asdict, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from harness.suite import Progress, SuiteOutput
 from models_registry.meta import ModelMeta
-from suites.base import Progress, SuiteOutput
 from suites.serving.batcher import Batching
 from suites.serving.layouts import Layout, layouts_for
 from suites.serving.scenarios import RunLengths, Scenarios
@@ -18,8 +18,8 @@ from suites.serving.search import Probe, Search, SearchPlan, search_qps
 from suites.serving.sut import FLUSH_DENORMAL_NOTE, serving
 
 if TYPE_CHECKING:
+    from suites.serving.config import ServingConfig
     from suites.serving.requests import RequestSet
-    from suites.serving.suite import ServingConfig
 
 # Server: 460 queries, the fewest with which LoadGen's early stopping can pass a p99 (459
 # with none over the bound).
@@ -46,7 +46,7 @@ def run_lengths(config: ServingConfig) -> RunLengths:
 
 
 def _requests(meta: ModelMeta, config: ServingConfig, model: Any, weights: Any) -> RequestSet:
-    from suites.padding.suite import padding_tokenizer
+    from harness.padding import padding_tokenizer
     from suites.serving.requests import news_requests, squad_requests
 
     tokenizer, _ = padding_tokenizer(meta, weights)
@@ -64,7 +64,7 @@ class _Watch:
         self.records: list[dict[str, Any]] = []
 
     def __call__(self, run: Any) -> Any:
-        from suites.latency.disturbance import measure_undisturbed
+        from harness.timing.disturbance import measure_undisturbed
 
         value, machine = measure_undisturbed(run)
         self.records.append(machine)
@@ -207,7 +207,7 @@ class _ServingJob:
     def metrics(self, parity: dict[str, Any] | None, server: dict[str, Any],
                 cold: dict[str, Any] | None, accuracy: dict[str, Any] | None,
                 loadgen_version: str | None, notes: list[str]) -> dict[str, Any]:
-        from suites.latency.disturbance import summarize
+        from harness.timing.disturbance import summarize
 
         detail = self.logs.get("SingleStream", {}).get("detail", {})
         return {
@@ -225,9 +225,9 @@ class _ServingJob:
 
 
 def serve_model(meta: ModelMeta, config: ServingConfig, progress: Progress) -> SuiteOutput:
-    from suites.backends import get_backend
-    from suites.backends.parity import gated_parity
-    from suites.runtime import configure_torch, load_for_job, runtime_record
+    from harness.accuracy.gate import gated_parity
+    from harness.backends import get_backend
+    from harness.runtime import configure_torch, load_for_job, runtime_record
     from suites.serving.loadgen import require_loadgen
 
     lg = require_loadgen()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from suites.records.metrics import MetricsRecord
-from suites.records.shapes import Obj
+from harness.records.metrics import MetricsRecord
+from harness.records.shapes import Obj
 
 
 @dataclass(kw_only=True)

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from suites.backends import REFERENCE, backend_of
-from suites.records.roles import Curves, Rate
-from suites.table import model_label, ok_results
+from harness.backends import REFERENCE, backend_of
+from harness.records.roles import Curves, Rate
+from harness.table import model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from suites.records.schema import JobResult
+    from harness.records.schema import JobResult
 
 RATE = "server-qps"
 

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from suites.data.errors import DataError
+from harness.data.errors import DataError
 
 SETS = ("news", "squad")
 MAX_LENGTH = {"news": 512, "squad": 384}  # news as the padding suite; SQuAD's usual window
@@ -60,7 +60,7 @@ class RequestSet:
         return out
 
     def describe(self) -> dict[str, Any]:
-        from suites.padding.strategies import length_summary
+        from harness.padding import length_summary
 
         return {"set": self.name, "requests": len(self.input_ids), "source": self.source,
                 "data_fingerprint": self.data_fingerprint,
@@ -70,7 +70,7 @@ class RequestSet:
 
 def news_requests(source: dict[str, Any], tokenizer: Any, n: int, seed: int, limit: int
                   ) -> RequestSet:
-    from suites.data.news import NewsSource, load_news
+    from harness.data.news import NewsSource, load_news
 
     data = load_news(NewsSource.from_dict(source))
     sample = data.stratified_sample(n, seed)
@@ -86,9 +86,9 @@ def news_requests(source: dict[str, Any], tokenizer: Any, n: int, seed: int, lim
 def squad_requests(path: str, version: str, tokenizer: Any, n: int, seed: int, limit: int,
                    token_types: bool = False) -> RequestSet:
     """Every window of ``n`` sampled questions (a long context gives several)."""
-    from suites.data.squad import load_squad
-    from suites.squad.answering import question_windows
-    from suites.squad.processing import DOC_STRIDE, MAX_ANSWER_LENGTH, N_BEST, Windowing
+    from harness.data.squad import load_squad
+    from harness.qa.answering import question_windows
+    from harness.qa.processing import DOC_STRIDE, MAX_ANSWER_LENGTH, N_BEST, Windowing
 
     length = min(MAX_LENGTH["squad"], limit)
     w = Windowing(length, min(DOC_STRIDE, length // 2), N_BEST, MAX_ANSWER_LENGTH)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from suites.records.roles import Finding, protocol_match, provenance
-from suites.squad.metrics import headline
+from harness.qa.metrics import headline
+from harness.records.roles import Finding, protocol_match, provenance
 
 if TYPE_CHECKING:
+    from harness.records.schema import JobResult
     from models_registry.claims import Claim
-    from suites.records.schema import JobResult
 
 
 def _largest(found: list[JobResult], version: str) -> JobResult:

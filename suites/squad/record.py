@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from suites.records.metrics import MetricsRecord
+from harness.records.metrics import MetricsRecord
 
 
 @dataclass(kw_only=True)

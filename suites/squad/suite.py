@@ -12,21 +12,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.accuracy.config import AccuracyConfig
+from harness.accuracy.options import BUDGET_OPTIONS, budget_overrides
+from harness.data.squad import TRAIN_FLAGS, VERSIONS
+from harness.options import Option, Values, absolute, positive_int
+from harness.qa.processing import DOC_STRIDE, MAX_ANSWER_LENGTH, MAX_LENGTH, N_BEST, Windowing
+from harness.suite import Mode, Progress, Suite, SuiteOutput
 from models_registry.meta import ModelMeta
 from models_registry.weights import WeightsNotFoundError
-from suites.accuracy.config import AccuracyConfig
-from suites.accuracy.options import BUDGET_OPTIONS, budget_overrides
-from suites.base import Mode, Progress, Suite, SuiteOutput
-from suites.data.squad import TRAIN_FLAGS, VERSIONS
-from suites.options import Option, Values, absolute, positive_int
 from suites.squad.evidence import squad_backend_loss, squad_score
-from suites.squad.processing import DOC_STRIDE, MAX_ANSWER_LENGTH, MAX_LENGTH, N_BEST, Windowing
 from suites.squad.record import SquadMetrics
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from suites.records.schema import JobResult
+    from harness.records.schema import JobResult
 
 QUICK_QUESTIONS = 500  # per version: F1's 95% CI is about ±3 points at this size
 GROUP = "squad suite"
@@ -85,9 +85,9 @@ def _reader(meta: ModelMeta, config: SquadConfig, version: str, w: Windowing,
             progress: Progress):
     """(model, tokenizer, weights, origin, training record or None) for ``version``: a given
     directory with a span head, else the declared checkpoint, else fine-tuned here."""
+    from harness.accuracy.models import load_tokenizer
     from models_registry.loading import load_question_answering
     from models_registry.weights import resolve_weights
-    from suites.accuracy.models import load_tokenizer
 
     if meta.local_dir and _has_qa_head(Path(meta.local_dir)):
         weights = resolve_weights(meta, allow_random_init=False)
@@ -104,8 +104,8 @@ def _reader(meta: ModelMeta, config: SquadConfig, version: str, w: Windowing,
             f"{meta.name!r} declares no SQuAD v{version} checkpoint; pass "
             f"{TRAIN_FLAGS[version]} FILE (SQuAD v{version} train) to fine-tune one here, or "
             "give a SQuAD-fine-tuned model directory as the model")
-    from suites.accuracy.training import FinetuneHParams
-    from suites.data.squad import load_squad
+    from harness.accuracy.training import FinetuneHParams
+    from harness.data.squad import load_squad
     from suites.squad.training import finetune_qa
 
     weights = resolve_weights(meta, allow_random_init=False)
@@ -123,11 +123,11 @@ def _reader(meta: ModelMeta, config: SquadConfig, version: str, w: Windowing,
 
 def _evaluate(meta: ModelMeta, config: SquadConfig, version: str, progress: Progress
               ) -> tuple[dict[str, Any], Any]:
-    from suites.data.squad import load_squad
-    from suites.squad.answering import answer_all, eager_span_logits, question_windows
-    from suites.squad.backends import rescore
-    from suites.squad.metrics import score_predictions
-    from suites.squad.processing import accepts_token_types, check_tokenizer
+    from harness.data.squad import load_squad
+    from harness.qa.answering import answer_all, eager_span_logits, question_windows
+    from harness.qa.backends import rescore
+    from harness.qa.metrics import score_predictions
+    from harness.qa.processing import accepts_token_types, check_tokenizer
 
     w = config.windowing()
     dev = load_squad(config.source(version), version).sample(config.n_questions(), config.seed)
@@ -189,8 +189,8 @@ class SquadSuite(Suite):
 
     def preflight(self, config: SquadConfig) -> None:
         """Every file read and checked, and the hub asked once, before any model work."""
-        from suites.data.errors import DataError
-        from suites.data.squad import fix, load_squad
+        from harness.data.errors import DataError
+        from harness.data.squad import fix, load_squad
 
         w = config.windowing()
         if w.doc_stride >= w.max_length:
@@ -210,7 +210,7 @@ class SquadSuite(Suite):
                     load_squad(path, version, split)
 
     def run(self, meta: ModelMeta, config: SquadConfig, progress: Progress) -> SuiteOutput:
-        from suites.runtime import accuracy_runtime, configure_torch
+        from harness.runtime import accuracy_runtime, configure_torch
 
         configure_torch(config)
         versions: dict[str, dict[str, Any]] = {}

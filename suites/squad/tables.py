@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from suites.table import model_label, ok_results
+from harness.table import model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from suites.records.schema import JobResult
+    from harness.records.schema import JobResult
 
 
 def _ci(block: dict, metric: str) -> str | None:

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from suites.accuracy.training import FinetuneHParams
-from suites.data.squad import QAExample
-from suites.squad.processing import (
+from harness.accuracy.training import FinetuneHParams
+from harness.data.squad import QAExample
+from harness.qa.processing import (
     Windowing,
     accepts_token_types,
     batch_inputs,

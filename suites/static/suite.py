@@ -7,17 +7,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.options import SEQ_LENS, WEIGHTS, Values, sweep_overrides
+from harness.records.roles import Architecture
+from harness.suite import EfficiencyConfig, Mode, Progress, Suite, SuiteOutput
+from harness.table import mib, model_label, ok_results
 from models_registry.meta import ModelMeta
-from suites.base import EfficiencyConfig, Mode, Progress, Suite, SuiteOutput
-from suites.options import SEQ_LENS, WEIGHTS, Values, sweep_overrides
-from suites.records.roles import Architecture
 from suites.static.record import StaticMetrics
-from suites.table import mib, model_label, ok_results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from suites.records.schema import JobResult
+    from harness.records.schema import JobResult
 
 FLOP_SEQ_LENS = (64, 128, 256, 512)
 
@@ -58,13 +58,13 @@ class StaticSuite(Suite):
         return replace(config, attn_implementation="eager")
 
     def run(self, meta: ModelMeta, config: StaticConfig, progress: Progress) -> SuiteOutput:
-        from suites.runtime import (
+        from harness.flops import FLOPS_COUNTED, forward_flops
+        from harness.runtime import (
             configure_torch,
             load_for_job,
             runtime_record,
             unsupported_seq_len,
         )
-        from suites.static.flops import FLOPS_COUNTED, forward_flops
 
         configure_torch(config)
         model, weights, meta = load_for_job(meta, config)

@@ -172,7 +172,7 @@ def test_a_full_or_unusable_disk_is_one_line_naming_the_path_not_a_traceback(
         tmp_path, capsys, monkeypatch):
     import errno
 
-    import suites.records.atomic as atomic
+    import harness.records.atomic as atomic
     from bench.cli import main
     from tests.factories import write_fixture_runs
 

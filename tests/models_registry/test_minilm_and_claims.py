@@ -49,6 +49,6 @@ def test_claims_cite_registered_models_and_the_required_rows():
             if name:
                 get_model(name)  # raises for an unknown model
         if claim.evidence.backend:
-            from suites.backends import get_backend
+            from harness.backends import get_backend
 
             get_backend(claim.evidence.backend)  # raises for an unknown backend

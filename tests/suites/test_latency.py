@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from harness.timing.tracker import LatencyStats, time_calls
 from suites.latency.suite import LatencySuite
-from suites.latency.tracker import LatencyStats, time_calls
 
 
 def test_time_calls_meets_both_minimum_count_and_minimum_time():
@@ -64,7 +64,7 @@ class _FakeClock:
 
 
 def _warm(monkeypatch, durations, min_calls):
-    from suites.latency import tracker
+    from harness.timing import tracker
 
     clock = _FakeClock(durations)
     monkeypatch.setattr(tracker, "time", clock)

@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from harness.data.errors import DataError
 from models_registry import resolve_model_spec
-from suites.data.errors import DataError
 from suites.mnli_proxy import MnliProxySuite
 from suites.mnli_proxy.labels import output_order, to_glue_order
 from tests.accuracy_data import write_mnli_dir, write_tokenizer

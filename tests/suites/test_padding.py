@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from harness.data.errors import DataError
+from harness.data.news import NewsSource
+from harness.padding import STRATEGIES, batch_plan, length_summary
 from models_registry.meta import ModelMeta
-from suites.data.errors import DataError
-from suites.data.news import NewsSource
-from suites.padding.strategies import STRATEGIES, batch_plan, length_summary
 from suites.padding.suite import PaddingSuite
 from tests.accuracy_data import write_news_csv
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from harness.flops import forward_flops
 from models_registry import get_model
 from models_registry.loading import load_classifier
 from models_registry.meta import ModelMeta
 from models_registry.weights import resolve_weights
-from suites.static.flops import forward_flops
 
 
 def bert_flops(layers: int, hidden: int, inter: int, seq: int, labels: int = 2) -> int:

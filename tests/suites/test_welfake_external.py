@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from harness.data.errors import DataError
+from harness.data.news import NewsSource, welfake_source
 from models_registry import get_model, resolve_model_spec
-from suites.data.errors import DataError
-from suites.data.news import NewsSource, welfake_source
 from suites.external import ExternalSuite
 from suites.welfake import WelfakeSuite
 from tests.accuracy_data import write_news_csv

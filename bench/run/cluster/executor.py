@@ -27,9 +27,9 @@ from bench.run.runner import (
     write_result,
 )
 from bench.run.store import RunStore
+from harness.records.atomic import atomic_write_bytes
+from harness.records.schema import ErrorRecord, ExecutorRecord, JobResult
 from suites import get_suite
-from suites.records.atomic import atomic_write_bytes
-from suites.records.schema import ErrorRecord, ExecutorRecord, JobResult
 
 WATCH_S = 5.0  # how often the driver checks that a waiting group still has a node to run on
 NODE_ID = re.compile(r"node ID: ([0-9a-f]{16,})")

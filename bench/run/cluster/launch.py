@@ -18,8 +18,8 @@ from bench.run.cluster.nodes import (
 from bench.run.cluster.nodes import select as select_nodes
 from bench.run.interrupt import Interrupted
 from bench.run.jobs import JobSpec
-from suites.data.errors import DataError
-from suites.records.paths import path_part
+from harness.data.errors import DataError
+from harness.records.paths import path_part
 
 DEFAULT_RUN_ID = "ray"
 
@@ -122,7 +122,7 @@ def _problems(plans: list[TypePlan], problems: Callable[[list[JobSpec]], list[st
               ) -> list[str]:
     """Nodes on other code or key packages than the driver, and each plan's preflight."""
     from bench.run.cluster.survey import check_same_code
-    from bench.run.environment import git_info, package_versions
+    from harness.environment import git_info, package_versions
 
     keyed = tuple(dict.fromkeys(p for t in plans for j in t.jobs for p in j.key_packages))
     wrong = check_same_code(plans[0].facts, git_info(), package_versions(), keyed)  # all nodes

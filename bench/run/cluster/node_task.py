@@ -21,7 +21,7 @@ NODE_ROOT = "compact-encoder-bench-ray"
 
 
 def node_root(run_id: str) -> Path:
-    from suites.records.paths import check_name
+    from harness.records.paths import check_name
 
     return Path(tempfile.gettempdir()) / NODE_ROOT / check_name(run_id, "run id")
 
@@ -34,7 +34,7 @@ def _node_id() -> str:
 
 def describe() -> dict[str, Any]:
     """The node as the records will name it: id, hostname, machine and code."""
-    from bench.run.environment import capture_environment, git_info
+    from harness.environment import capture_environment, git_info
 
     return {"node_id": _node_id(), "hostname": socket.gethostname(),
             "environment": capture_environment(), "git": git_info()}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.run.cluster.nodes import BENCH_RESOURCE, Node
-from suites.base import Suite
+from harness.suite import Suite
 
 SHARED_SLICE = 0.01  # an untimed group's share of bench_node: up to 100 beside each other
 

@@ -224,7 +224,7 @@ def test_points_timed_at_different_thread_counts_are_refused_by_name(tmp_path, c
 
 def test_runs_of_different_executors_are_compared_with_a_note(tmp_path):
     from bench.run.store import load_result
-    from suites.records.schema import ExecutorRecord
+    from harness.records.schema import ExecutorRecord
 
     runs = {name: write_run(tmp_path, name) for name in ("a", "b")}
     a, b = ([load_result(p) for p in sorted(runs[name].glob("*.json"))] for name in "ab")

@@ -14,7 +14,7 @@ from bench.report.html_page import SCRIPT, SCRIPT_HASH, render_html
 from bench.report.markdown_tables import markdown_table, md_code, md_text
 from bench.report.publish import publish
 from bench.run.store import RunStore
-from suites.records.schema import ErrorRecord
+from harness.records.schema import ErrorRecord
 from tests.bench.report.test_html_page import CHROMIUM, CHROMIUM_FLAGS
 from tests.factories import latency_point, make_result
 

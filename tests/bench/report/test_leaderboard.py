@@ -122,7 +122,7 @@ def test_ratios_carry_their_ci_as_numbers_and_render_it_in_one_cell():
 
     from bench.report.leaderboard import summary_table
     from bench.report.noise import ci_columns, with_ci
-    from suites.latency.ratios import Ratio
+    from harness.ratios import Ratio
 
     row = {"model": "m", **ci_columns("× vs x", Ratio(3.4123, 3.351, 3.4749, True, 10)),
            **ci_columns("× vs y", None)}
@@ -159,7 +159,7 @@ def test_a_pipe_in_a_mistake_excerpt_stays_in_its_cell():
 
 
 def test_a_section_names_the_runs_that_ran_on_a_ray_cluster():
-    from suites.records.schema import ExecutorRecord
+    from harness.records.schema import ExecutorRecord
 
     local = _latency("bert-base", 200.0, 1600.0, run_id="here")
     remote = _latency("tinybert", 20.0, 100.0, run_id="there")

@@ -10,8 +10,8 @@ from bench.report.accuracy import accuracy_columns, mcnemar_table
 from bench.report.backends import reference_points
 from bench.report.leaderboard import summary_table
 from bench.report.verdicts import evidence_finders
+from harness.records.roles import LATENCY, MEMORY, Evaluation, Finding
 from suites import SUITES
-from suites.records.roles import LATENCY, MEMORY, Evaluation, Finding
 from suites.welfake import WelfakeSuite
 from tests.factories import make_result, news_metrics, timed_point
 
@@ -84,7 +84,7 @@ def test_external_sets_get_a_column_each_and_a_real_only_set_its_1_minus_fpr():
     import numpy as np
 
     from bench.report.leaderboard import summary_table
-    from suites.accuracy.metrics import classification_metrics
+    from harness.accuracy.metrics import classification_metrics
 
     def scored(truth, predicted):
         m = classification_metrics(np.array(truth), np.eye(2)[predicted] * 0.8 + 0.1,

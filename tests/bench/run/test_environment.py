@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.run.environment import capture_environment, cpu_identity, hardware_fingerprint
+from harness.environment import capture_environment, cpu_identity, hardware_fingerprint
 
 
 def test_cpu_identity_names_the_part():

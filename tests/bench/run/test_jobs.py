@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import bench.run.jobs
-from bench.run.environment import capture_environment
 from bench.run.jobs import plan_jobs
+from harness.environment import capture_environment
 
 
 def _keys(monkeypatch, **versions):

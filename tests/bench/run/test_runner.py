@@ -151,7 +151,7 @@ def test_failing_and_timed_out_jobs_are_recorded_and_the_run_goes_on(tmp_path, t
 def test_latency_jobs_of_a_run_are_timed_together_and_their_ratios_pair(
         tiny_model_dirs, tmp_path):
     from bench.report.noise import noise_floor
-    from suites.latency.ratios import speed_ratio
+    from harness.ratios import speed_ratio
 
     store = RunStore(tmp_path, "group")
     dirs = [str(tiny_model_dirs[k]) for k in ("bert", "distilbert")]
@@ -191,9 +191,9 @@ def test_latency_jobs_of_a_run_are_timed_together_and_their_ratios_pair(
 def test_the_worker_imports_this_checkout_and_provenance_reads_its_git():
     """bench/run/ sits two levels below the checkout: the worker's PYTHONPATH and the git
     sha recorded in every result must name the checkout itself, not a package folder."""
-    from bench.run.environment import PROJECT_ROOT, recorded_packages
     from bench.run.process import worker_env
-    from suites.backends import BACKENDS
+    from harness.backends import BACKENDS
+    from harness.environment import PROJECT_ROOT, recorded_packages
 
     root = Path(__file__).resolve().parents[3]
     assert (root / "pyproject.toml").is_file()

@@ -195,7 +195,7 @@ def test_a_group_whose_worker_crashed_runs_again_job_by_job(tmp_path, monkeypatc
     neighbours: the jobs without a payload run again alone; finished ones are kept."""
     from bench.run import runner
     from bench.run.jobs import plan_jobs
-    from suites.records.schema import ErrorRecord
+    from harness.records.schema import ErrorRecord
 
     jobs = plan_jobs(["tinybert", "mobilebert", "bert-base"], ["latency"], mode="quick",
                      threads=1)

@@ -6,8 +6,8 @@ import os
 import pytest
 
 from bench.run.store import RunStore, iter_results, load_result
-from suites.records.atomic import atomic_write_json
-from suites.records.schema import JobResult, ResultSchemaError
+from harness.records.atomic import atomic_write_json
+from harness.records.schema import JobResult, ResultSchemaError
 from tests.factories import make_result
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from bench.report.compare import compare_runs, parse_fail_on
 from bench.report.verdicts import assess
+from harness.records.schema import JobResult
 from models_registry.claims import all_claims
-from suites.records.schema import JobResult
 from suites.serving import SUITE
 from suites.serving.record import ServingMetrics
 from suites.serving.report import curves, qps_ratio, rates, serving_table

@@ -11,8 +11,8 @@ import json
 import pytest
 
 from bench.cli import main
+from harness.data.errors import DataError
 from models_registry.meta import ModelMeta
-from suites.data.errors import DataError
 from suites.serving import SUITE
 from tests.accuracy_data import write_news_csv
 from tests.squad_data import write_squad

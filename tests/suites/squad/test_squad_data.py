@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from suites.data.errors import DataError
-from suites.data.squad import load_squad
+from harness.data.errors import DataError
+from harness.data.squad import load_squad
 from tests.squad_data import qa_articles, write_squad
 
 

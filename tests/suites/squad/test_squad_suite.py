@@ -189,7 +189,7 @@ def test_declared_checkpoint_and_hub_data_go_through_the_real_loading_code(
     import datasets
     import huggingface_hub.constants
 
-    from suites.data.squad import HUB_IDS, load_squad
+    from harness.data.squad import HUB_IDS, load_squad
 
     commit = "0123456789abcdef0123456789abcdef01234567"
     repo = tmp_path / "cache" / "models--org--tiny-qa-squad"

@@ -1,0 +1,1 @@
+"""What timed measurements share: the machine's quiet check and its GEMM peak."""

@@ -5,33 +5,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
-from typing import Any
 
 import pandas as pd
 
 from bench.report import select
 from bench.report.markdown_tables import markdown_table, md_text
-from harness.accuracy.metrics import classes_present
+from harness.records.metrics import SetScores
 from harness.records.schema import JobResult
 
 
-def evaluations(results: list[JobResult]) -> list[tuple[str, str, dict[str, Any]]]:
-    """(test-set label, model, metrics) for every labelled set of every ok result, from
+def evaluations(results: list[JobResult]) -> list[tuple[str, str, SetScores]]:
+    """(test-set label, model, scores) for every labelled set of every ok result, from
     what each suite declares (``Suite.evaluations``)."""
-    return [(e.label, model, e.metrics) for model, e in select.evaluations(results)]
+    return [(e.label, model, e.scores) for model, e in select.evaluations(results)]
 
 
-def set_figure(metrics: dict[str, Any]) -> tuple[str, float | None]:
+def set_figure(scores: SetScores) -> tuple[str, float | None]:
     """The figure that means something on a set, and its name: accuracy where the set holds
     more than one class; on a one-class set, the share of that class the model kept
     (1 − FPR on a set of negatives only, TPR on a set of positives only)."""
-    present = classes_present(metrics)
-    positive = metrics.get("positive_class")
+    present = scores.classes_present()
+    positive = scores.positive_class
     if len(present) == 1 and positive is not None:
         if present[0] == positive:
-            return "TPR %", None if metrics.get("fnr") is None else 1 - metrics["fnr"]
-        return "1−FPR %", None if metrics.get("fpr") is None else 1 - metrics["fpr"]
-    return "acc %", metrics.get("accuracy")
+            return "TPR %", None if scores.fnr is None else 1 - scores.fnr
+        return "1−FPR %", None if scores.fpr is None else 1 - scores.fpr
+    return "acc %", scores.accuracy
 
 
 def accuracy_columns(results: list[JobResult]) -> dict[str, dict[str, float | None]]:
@@ -46,7 +45,7 @@ def accuracy_columns(results: list[JobResult]) -> dict[str, dict[str, float | No
     columns: dict[str, dict[str, float | None]] = defaultdict(dict)
     for model, e in summarised:  # the newest result comes last and wins
         name = e.summary_column
-        figure, value = set_figure(e.metrics)
+        figure, value = set_figure(e.scores)
         if len(fed[name]) > 1 or figure != "acc %":
             name = f"{name.removesuffix(' acc %')} {e.set_name} {figure}"
         columns[model][name] = None if value is None else round(100 * value, 2)
@@ -59,21 +58,21 @@ def mcnemar_table(results: list[JobResult]) -> pd.DataFrame:
 
     from harness.accuracy.metrics import mcnemar
 
-    groups: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
-    for label, model, metrics in evaluations(results):
-        if "labels" in metrics:
-            groups[(label, metrics["data"]["fingerprint"])][model] = metrics
+    groups: dict[tuple[str, str], dict[str, SetScores]] = defaultdict(dict)
+    for label, model, scores in evaluations(results):
+        if scores.labels is not None:
+            groups[(label, scores.fingerprint)][model] = scores
     rows = []
     for (label, fingerprint), by_model in sorted(groups.items()):
         for a, b in combinations(sorted(by_model), 2):
             ma, mb = by_model[a], by_model[b]
-            truth = np.asarray(ma["labels"])
-            test = mcnemar(np.asarray(ma["predictions"]) == truth,
-                           np.asarray(mb["predictions"]) == truth)
+            truth = np.asarray(ma.labels)
+            test = mcnemar(np.asarray(ma.predictions) == truth,
+                           np.asarray(mb.predictions) == truth)
             rows.append({
                 "test set": label, "data sha": fingerprint[:10], "model A": a, "model B": b,
-                "acc A %": round(100 * ma["accuracy"], 2),
-                "acc B %": round(100 * mb["accuracy"], 2),
+                "acc A %": round(100 * ma.accuracy, 2),
+                "acc B %": round(100 * mb.accuracy, 2),
                 "only A right": test["only_a_correct"], "only B right": test["only_b_correct"],
                 "p (exact McNemar)": float(f"{test['p_value']:.3g}"),
                 "differ at 5%": "yes" if test["p_value"] < 0.05 else "no",
@@ -86,7 +85,7 @@ def error_analysis(results: list[JobResult]) -> str:
     out = []
     listed = [(model, e) for model, e in select.evaluations(results) if e.lists_mistakes]
     for model, e in sorted(listed, key=lambda me: (me[0], me[1].set_name)):
-        mistakes = e.metrics.get("confident_mistakes") or []
+        mistakes = e.scores.confident_mistakes or []
         out += [f"#### {md_text(model)} on {md_text(e.set_name)}: {len(mistakes)} most "
                 "confident mistakes", ""]
         if not mistakes:

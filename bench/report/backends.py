@@ -40,13 +40,13 @@ def reference_points(results: list[JobResult], measure: PointMeasure
     for r in select.measuring(sorted(results, key=lambda r: (r.finished_at, r.job_id)),
                               measure):
         if backend_of(r) == REFERENCE:
-            for p in r.metrics.get("points", []):
+            for p in select.points(r):
                 out[r.model.name][(p["batch_size"], p["seq_len"])] = p
     return out
 
 
 def _point(result: JobResult, batch: int, seq: int) -> dict[str, Any] | None:
-    return next((p for p in result.metrics.get("points", [])
+    return next((p for p in select.points(result)
                  if (p["batch_size"], p["seq_len"]) == (batch, seq)), None)
 
 
@@ -54,7 +54,7 @@ def gate(result: JobResult) -> tuple[bool, str]:
     """(rankable, why): the reference passes by definition; others need a passed gate."""
     if backend_of(result) == REFERENCE:
         return True, "reference"
-    parity = result.metrics.get("parity")
+    parity = select.timed(result).parity
     if not parity:
         return False, "no parity gate run"
     return parity["passed"], "pass" if parity["passed"] else f"FAIL: {parity['reason']}"
@@ -105,17 +105,17 @@ def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
                 continue
             ref_point = _reference_point(results, r, point)
             _, verdict = gate(r)
-            agree, max_diff = _parity_figures(r.metrics.get("parity"))
+            agree, max_diff = _parity_figures(select.timed(r).parity)
             rows.append({
-                "model": model, "backend": name, "precision": r.metrics.get("precision"),
+                "model": model, "backend": name, "precision": select.timed(r).precision,
                 "p50 ms": round(p["p50_ms"], 2), "samples/s": round(p["samples_per_s"], 1),
                 **ci_columns(f"× vs {REFERENCE}",
                              speed_ratio(ref_point, p) if ref_point else None),
                 "GFLOP/s": p.get("achieved_gflops"), "% peak": peak_share(p.get("pct_of_peak")),
-                "convert s": r.metrics.get("prepare_s"),
+                "convert s": select.timed(r).prepare_s,
                 "first call ms": p.get("first_call_ms"),
                 "agree %": agree, "max |Δlogit|": max_diff,
-                "real-model agree %": _real_agreement(r.metrics.get("parity")),
+                "real-model agree %": _real_agreement(select.timed(r).parity),
                 "parity gate": verdict,
             })
     return pd.DataFrame(rows)
@@ -135,14 +135,14 @@ def best_backends(results: list[JobResult], point: tuple[int, int] = BACKEND_POI
         if not ranked:
             continue
         ratio, name, r, best_points[model] = max(ranked, key=lambda t: t[0].value)
-        agree, max_diff = _parity_figures(r.metrics.get("parity"))
+        agree, max_diff = _parity_figures(select.timed(r).parity)
         out[model] = {  # the reference, when it wins, agrees with itself exactly
             backend_column: name,
             **ci_columns(x_column, ratio),
             "best agree %": 100.0 if agree is None else agree,
             "best max |Δlogit|": 0.0 if max_diff is None else max_diff,
             # small-model agreement above; on a real fine-tuned model where the gate had one
-            "best real-model agree %": _real_agreement(r.metrics.get("parity")),
+            "best real-model agree %": _real_agreement(select.timed(r).parity),
         }
     reference = best_points.get(reference_model)
     for model, mine in best_points.items():
@@ -155,8 +155,7 @@ def machine_peak_line(results: list[JobResult]) -> str | None:
     """The newest run's measured GEMM peaks (a later probe may measure more libraries)."""
     timed = select.measuring(sorted(results, key=lambda r: r.finished_at, reverse=True),
                              LATENCY)
-    peaks = next((r.metrics["machine_peak"] for r in timed if r.metrics.get("machine_peak")),
-                 None)
+    peaks = next((peak for r in timed if (peak := select.timed(r).machine_peak)), None)
     if not peaks:
         return None
     parts = [f"{k} {v['gflops']:.0f} G{'OP' if k == 'int8' else 'FLOP'}/s"
@@ -170,7 +169,7 @@ def accuracy_delta_table(results: list[JobResult]) -> pd.DataFrame:
     """Accuracy through each backend on the real fine-tuned model and the real rows."""
     rows = []
     for model, e in select.evaluations(results):
-        for backend, d in (e.metrics.get("backends") or {}).items():
+        for backend, d in (e.scores.backends or {}).items():
             rows.append({
                 "model": model, "set": e.set_name, "backend": backend,
                 "n": d.get("n"),

@@ -39,6 +39,7 @@ from bench.report.significance import (
 )
 from bench.run.store import read_run
 from harness.backends import backend_of
+from harness.records.metrics import SetScores
 from harness.records.roles import POINT_MEASURES, PointMeasure
 from harness.records.schema import JobResult
 
@@ -107,8 +108,7 @@ DETECTION_UNITS = {"roc_auc": "ROC-AUC ×100", "pr_auc": "PR-AUC ×100", "mcc": 
                    "balanced_accuracy": "bal. acc %"}
 
 
-def _detection_deltas(model: str, label: str, ma: dict[str, Any], mb: dict[str, Any]
-                      ) -> list[Delta]:
+def _detection_deltas(model: str, label: str, ma: SetScores, mb: SetScores) -> list[Delta]:
     """Threshold-free and imbalance-aware scores beside accuracy, tested by a bootstrap over
     rows where the results keep them (``significance.compare_detection``), else shown only."""
     out = []
@@ -146,16 +146,16 @@ def _points(results: list[JobResult], measure: PointMeasure
     out: dict[tuple, tuple[dict, JobResult]] = {}
     for r in select.measuring(sorted(results, key=lambda r: (r.finished_at, r.job_id)),
                               measure):
-        for p in r.metrics.get("points", []):
+        for p in select.points(r):
             key = (r.model.name, backend_of(r), r.config.get("threads"),
                    p["batch_size"], p["seq_len"])
             out[key] = (p, r)
     return out
 
 
-def _scores(results: list[JobResult]) -> dict[tuple, dict[str, Any]]:
+def _scores(results: list[JobResult]) -> dict[tuple, SetScores]:
     newest = sorted(results, key=lambda r: (r.finished_at, r.job_id))
-    return {(model, label): metrics for label, model, metrics in evaluations(newest)}
+    return {(model, label): scores for label, model, scores in evaluations(newest)}
 
 
 @dataclass
@@ -258,8 +258,8 @@ def compare_runs(a: list[JobResult], b: list[JobResult], *,
     for model, label in sorted(sa.keys() & sb.keys()):
         change, ci, p, method = compare_accuracy(sa[(model, label)], sb[(model, label)])
         deltas.append(Delta("accuracy", model, "-", label, "acc %",
-                            100 * sa[(model, label)]["accuracy"],
-                            100 * sb[(model, label)]["accuracy"], change, ci, p, method,
+                            100 * sa[(model, label)].accuracy,
+                            100 * sb[(model, label)].accuracy, change, ci, p, method,
                             ci[0] > 0 or ci[1] < 0))
         deltas += _detection_deltas(model, label, sa[(model, label)], sb[(model, label)])
     packages = defaultdict(set)

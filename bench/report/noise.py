@@ -56,10 +56,10 @@ def noise_floor(results: list[JobResult]) -> dict[str, Any] | None:
     levels: list[float] = []
     stops: dict[tuple, dict[str, Any]] = {}  # one per group and point: entries share it
     for r in _latency(results):
-        interleaving = r.metrics.get("interleaving") or {}
+        interleaving = select.timed(r).interleaving or {}
         if interleaving.get("control"):
             controls[interleaving["group"]] = {"run": r.run_id, **interleaving["control"]}
-        for p in r.metrics.get("points", []):
+        for p in select.points(r):
             if p.get("noise_pct") is not None:
                 levels.append(p["noise_pct"])
             if p.get("rounds_stop"):

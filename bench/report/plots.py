@@ -85,17 +85,17 @@ def section_plots(results: list[JobResult]) -> list[Plot]:
     parameters = _parameters(results)
     by_set: dict[str, list[AccuracyCost]] = defaultdict(list)
     confusions: list[Plot] = []
-    for label, model, metrics in sorted(evaluations(results), key=lambda e: (e[0], e[1])):
-        cm = metrics.get("confusion_matrix")
+    for label, model, scores in sorted(evaluations(results), key=lambda e: (e[0], e[1])):
+        cm = scores.confusion_matrix
         if cm:
             confusions.append(ConfusionMatrix(colours, model=model, test_set=label,
                                               labels=list(cm["labels"]),
                                               counts=cm["rows_true_cols_pred"]))
         point = latency.get(model, {}).get(ACCURACY_LATENCY_POINT)
         if point:
-            ci = (metrics.get("ci95") or {}).get("accuracy")
+            ci = (scores.ci95 or {}).get("accuracy")
             by_set[label].append(AccuracyCost(
-                model, point["p50_ms"], 100 * metrics["accuracy"],
+                model, point["p50_ms"], 100 * scores.accuracy,
                 (100 * ci[0], 100 * ci[1]) if ci else None, parameters.get(model)))
     for label, points in sorted(by_set.items()):
         if len(points) >= 2:

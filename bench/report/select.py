@@ -6,6 +6,7 @@ added later appears in every table, plot and comparison its declared roles feed.
 
 from __future__ import annotations
 
+from harness.records.metrics import MetricsRecord, PointsRecord, TimedPointsRecord
 from harness.records.roles import Architecture, Curves, Evaluation, PointMeasure, Rate
 from harness.records.schema import JobResult
 from harness.suite import Suite
@@ -15,6 +16,36 @@ from suites import SUITES
 def suite_of(result: JobResult) -> Suite | None:
     """The suite that made ``result``; None for a suite this checkout no longer has."""
     return SUITES.get(result.suite)
+
+
+_records: dict[int, tuple[JobResult, MetricsRecord]] = {}
+
+
+def record(result: JobResult) -> MetricsRecord:
+    """``result.metrics`` as the typed record its suite declares (``Suite.metrics_type``);
+    the base record, every key in ``extra``, for a suite this checkout no longer has."""
+    cached = _records.get(id(result))
+    if cached is None or cached[0] is not result:
+        suite = suite_of(result)
+        kind = suite.metrics_type if suite is not None else MetricsRecord
+        cached = _records[id(result)] = (result, kind.from_dict(result.metrics,
+                                                                source=result.job_id))
+    return cached[1]
+
+
+def points(result: JobResult) -> list[dict]:
+    """The (batch, seq) points of a result whose suite measures a cost per point."""
+    found = record(result)
+    return found.points if isinstance(found, PointsRecord) else []
+
+
+def timed(result: JobResult) -> TimedPointsRecord:
+    """The record of a timed sweep; a suite that ``measures`` a timed cost must store one."""
+    found = record(result)
+    if not isinstance(found, TimedPointsRecord):
+        raise TypeError(f"{result.job_id}: suite {result.suite!r} stores "
+                        f"{type(found).__name__}, not a TimedPointsRecord")
+    return found
 
 
 def measuring(results: list[JobResult], measure: PointMeasure) -> list[JobResult]:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from harness.ratios import bootstrap_medians
+from harness.records.metrics import DETECTION_SCORES, SetScores
 
 ALPHA = 0.05
 N_BOOTSTRAP = 2000
@@ -33,18 +34,18 @@ def compare_samples(a: list[float], b: list[float], *, seed: int = SEED
     return 100 * (np.median(xb) / np.median(xa) - 1), (float(low), float(high)), p
 
 
-def compare_accuracy(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEED
+def compare_accuracy(ma: SetScores, mb: SetScores, *, seed: int = SEED
                      ) -> tuple[float, tuple[float, float], float | None, str]:
     """(difference in points, 95% CI, p or None, method) for B against A."""
-    paired = (ma.get("data", {}).get("fingerprint") == mb.get("data", {}).get("fingerprint")
-              and "predictions" in ma and "predictions" in mb
-              and ma.get("labels") == mb.get("labels"))
+    paired = (ma.fingerprint == mb.fingerprint
+              and ma.predictions is not None and mb.predictions is not None
+              and ma.labels == mb.labels)
     if paired:
         from harness.accuracy.metrics import mcnemar
 
-        truth = np.asarray(ma["labels"])
-        ca = np.asarray(ma["predictions"]) == truth
-        cb = np.asarray(mb["predictions"]) == truth
+        truth = np.asarray(ma.labels)
+        ca = np.asarray(ma.predictions) == truth
+        cb = np.asarray(mb.predictions) == truth
         rng = np.random.default_rng(seed)
         draws = rng.integers(0, len(truth), size=(N_BOOTSTRAP, len(truth)))
         diffs = 100 * (cb[draws].mean(axis=1) - ca[draws].mean(axis=1))
@@ -52,7 +53,7 @@ def compare_accuracy(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEED
         p = mcnemar(ca, cb)["p_value"]
         return (100 * (cb.mean() - ca.mean()), (float(low), float(high)), p,
                 "paired: same rows, bootstrap CI + exact McNemar")
-    pa, pb, na, nb = ma["accuracy"], mb["accuracy"], ma["n"], mb["n"]
+    pa, pb, na, nb = ma.accuracy, mb.accuracy, ma.n, mb.n
     se = 100 * np.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
     diff = 100 * (pb - pa)
     return diff, (diff - 1.96 * se, diff + 1.96 * se), None, "unpaired: normal-approx CI"
@@ -79,16 +80,16 @@ def within_run_noise(baseline: list[dict[str, Any]], point: dict[str, Any]) -> f
 
 # --- detection metrics of one scored set ------------------------------------------------------
 N_DETECTION_BOOTSTRAP = 500  # each resample re-runs scikit-learn's four scores on both sides
-DETECTION_KEYS = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy")
+DETECTION_KEYS = DETECTION_SCORES
 
 
-def _rows(m: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+def _rows(m: SetScores) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """(is_positive, positive score or NaN, labels, predictions) per row, when stored."""
-    if "predictions" not in m or "labels" not in m or not m.get("positive_class"):
+    if m.predictions is None or m.labels is None or not m.positive_class:
         return None
-    positive = m["confusion_matrix"]["labels"].index(m["positive_class"])
-    labels, predictions = np.asarray(m["labels"]), np.asarray(m["predictions"])
-    scores = np.asarray(m.get("positive_scores") or [np.nan] * len(labels), dtype=float)
+    positive = m.confusion_matrix["labels"].index(m.positive_class)
+    labels, predictions = np.asarray(m.labels), np.asarray(m.predictions)
+    scores = np.asarray(m.positive_scores or [np.nan] * len(labels), dtype=float)
     return labels == positive, scores, labels, predictions
 
 
@@ -106,23 +107,24 @@ def _detection(rows: tuple, index: np.ndarray) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
-def compare_detection(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEED
+def compare_detection(ma: SetScores, mb: SetScores, *, seed: int = SEED
                       ) -> dict[str, tuple[float, float, tuple[float, float] | None, str]]:
     """Per detection metric present in both: (A, B, 95% CI of B − A in points or None,
     method). Paired over rows when both scored the same rows (same data fingerprint and
     labels): a bootstrap that resamples the same rows on both sides; else each side resampled
     on its own rows. The AUCs need each row's positive-class probability
     (``positive_scores``); results without them get the difference only."""
-    keys = [k for k in DETECTION_KEYS if ma.get(k) is not None and mb.get(k) is not None]
+    keys = [k for k in DETECTION_KEYS if ma.detection(k) is not None
+            and mb.detection(k) is not None]
     ra, rb = _rows(ma), _rows(mb)
     out: dict[str, tuple[float, float, tuple[float, float] | None, str]] = {}
     if not keys:
         return out
     if ra is None or rb is None:
-        return {k: (100 * ma[k], 100 * mb[k], None, "difference only: no per-row results")
+        return {k: (100 * ma.detection(k), 100 * mb.detection(k), None,
+                    "difference only: no per-row results")
                 for k in keys}
-    paired = (ma.get("data", {}).get("fingerprint") == mb.get("data", {}).get("fingerprint")
-              and np.array_equal(ra[2], rb[2]))
+    paired = ma.fingerprint == mb.fingerprint and np.array_equal(ra[2], rb[2])
     rng = np.random.default_rng(seed)
     diffs = []
     for _ in range(N_DETECTION_BOOTSTRAP):
@@ -137,6 +139,6 @@ def compare_detection(ma: dict[str, Any], mb: dict[str, Any], *, seed: int = SEE
     for k in keys:
         i = DETECTION_KEYS.index(k)
         ci = None if np.isnan(low[i]) else (float(low[i]), float(high[i]))
-        out[k] = (100 * ma[k], 100 * mb[k], ci,
+        out[k] = (100 * ma.detection(k), 100 * mb.detection(k), ci,
                   how if ci else "difference only: no per-row probabilities stored")
     return out

@@ -34,7 +34,7 @@ def threads_table(results: list[JobResult], fingerprint: str) -> pd.DataFrame:
     if len(counts) < 2:
         return pd.DataFrame()
     for r in timed:
-        for p in r.metrics.get("points", []):
+        for p in select.points(r):
             point = (p["batch_size"], p["seq_len"])
             if point in POINTS:
                 p50[(r.model.name, backend_of(r))][(int(r.config["threads"]), point)] = \

@@ -80,7 +80,9 @@ def classification_metrics(
 
 def classes_present(metrics: dict[str, Any]) -> list[str]:
     """The classes a scored set holds (support > 0), from its stored ``per_class``."""
-    return [name for name, c in (metrics.get("per_class") or {}).items() if c.get("support")]
+    from harness.records.metrics import present_classes
+
+    return present_classes(metrics.get("per_class"))
 
 
 def detection_metrics(is_positive: np.ndarray, score: np.ndarray, y_true: np.ndarray,

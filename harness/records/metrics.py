@@ -94,3 +94,70 @@ class PointsRecord(MetricsRecord):
     def point_shape(cls) -> Obj:
         return Obj({**cls.point_fields, **{f"{k}?": v for k, v in
                                            cls.optional_point_fields.items()}})
+
+
+@dataclass(kw_only=True)
+class TimedPointsRecord(PointsRecord):
+    """A timed sweep through one inference backend: what the reports read besides the
+    points (the backend table, the parity gate, the roofline and the A/A control). A suite
+    that ``measures`` a timed cost stores one of these (or a subclass)."""
+
+    backend: str | None = None  # absent before the backend axis: the reference
+    precision: str | None = None  # fp32 / bf16 / int8; None for the TF-IDF baseline
+    prepare_s: float | None = None  # conversion or compilation, paid once
+    parity: dict[str, Any] | None = None  # the parity gate of a non-reference backend
+    machine_peak: dict[str, Any] | None = None  # measured GEMM peaks the % peak refers to
+    peak_gflops_used: float | None = None
+    interleaving: dict[str, Any] | None = None  # group, entries, plan, A/A control
+
+
+DETECTION_SCORES = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy")
+
+
+@dataclass(kw_only=True)
+class SetScores(MetricsRecord):
+    """One labelled set scored (``harness.accuracy.metrics``), as the reports read it: the
+    figures, their CIs, and the per-row labels and predictions where the suite kept them
+    (what McNemar and the paired bootstraps need). Checked against
+    ``harness.records.shapes.EVALUATION`` when its result was read."""
+
+    n: int
+    accuracy: float
+    ci95: dict[str, Any]
+    data: dict[str, Any]  # the set: its fingerprint, rows, source
+    f1_weighted: float | None = None
+    ece: float | None = None
+    confusion_matrix: dict[str, Any] | None = None  # labels, rows_true_cols_pred
+    per_class: dict[str, Any] | None = None
+    positive_class: str | None = None  # a detection task's positive class
+    labels: list[int] | None = None
+    predictions: list[int] | None = None
+    positive_scores: list[float] | None = None
+    operating_points: dict[str, Any] | None = None
+    fpr: float | None = None
+    fnr: float | None = None
+    roc_auc: float | None = None
+    pr_auc: float | None = None
+    mcc: float | None = None
+    balanced_accuracy: float | None = None
+    confident_mistakes: list[Any] | None = None
+    backends: dict[str, Any] | None = None  # the same rows re-scored through other backends
+
+    @property
+    def fingerprint(self) -> str | None:
+        return self.data.get("fingerprint")
+
+    def classes_present(self) -> list[str]:
+        return present_classes(self.per_class)
+
+    def detection(self, key: str) -> float | None:
+        """One of the detection scores by its stored name (roc_auc, pr_auc, mcc,
+        balanced_accuracy): the compare gate iterates over them."""
+        if key not in DETECTION_SCORES:
+            raise KeyError(f"{key!r} is not a detection score ({', '.join(DETECTION_SCORES)})")
+        return getattr(self, key)
+
+
+def present_classes(per_class: dict[str, Any] | None) -> list[str]:
+    """The classes a scored set holds (support > 0), from its stored ``per_class``."""
+    return [name for name, c in (per_class or {}).items() if c.get("support")]

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+from harness.records.metrics import SetScores
 
 if TYPE_CHECKING:
     from harness.records.schema import JobResult
@@ -78,12 +81,17 @@ class Evaluation:
 
     label: str  # unique across suites: "in-domain test", "external: <set>", "MNLI <split>"
     set_name: str  # the set as its suite names it
-    metrics: dict[str, Any]
+    metrics: dict[str, Any]  # as the suite stored it; the reports read :attr:`scores`
     # The leaderboard summary column it feeds; several sets feeding one column each get a
     # column of their own, named by the set (never a mean over sets).
     summary_column: str | None = None
     # The suite lists the set's most confident mistakes (``metrics["confident_mistakes"]``).
     lists_mistakes: bool = False
+
+    @cached_property
+    def scores(self) -> SetScores:
+        """:attr:`metrics` as a typed record."""
+        return SetScores.from_dict(self.metrics, source=self.label)
 
 
 @dataclass

@@ -5,22 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from harness.records.metrics import PointsRecord
+from harness.records.metrics import TimedPointsRecord
 from harness.records.shapes import Obj
 
 
 @dataclass(kw_only=True)
-class LatencyMetrics(PointsRecord):
+class LatencyMetrics(TimedPointsRecord):
     """``points``: one timing record per (batch, seq) (``suite.point_record`` plus the
     roofline fields); the rest says what ran and against which peak."""
 
-    backend: str | None = None  # absent before the backend axis: the reference
-    precision: str | None = None  # fp32 / bf16 / int8; None for the TF-IDF baseline
-    prepare_s: float | None = None  # conversion or compilation, paid once
-    parity: dict[str, Any] | None = None  # the parity gate of a non-reference backend
-    machine_peak: dict[str, Any] | None = None  # measured GEMM peaks the % peak refers to
-    peak_gflops_used: float | None = None
-    interleaving: dict[str, Any] | None = None  # group, entries, plan, A/A control
     tfidf_features: int | None = None  # the TF-IDF baseline's vocabulary size
 
     point_fields: ClassVar[dict[str, Any]] = {

@@ -4,7 +4,7 @@ import pytest
 
 from bench.report.leaderboard import latest_per_job, render, summary_table, write_leaderboard
 from bench.run.store import RunStore
-from tests.factories import latency_point, make_result, news_metrics
+from tests.factories import latency_point, make_result, memory_point, news_metrics
 
 HW_A, HW_B = "aaaaaaaaaaaa", "bbbbbbbbbbbb"
 
@@ -29,20 +29,8 @@ def _static(model: str, params: int, gflops: float, fingerprint: str = HW_A):
 
 
 def _memory(model: str, peak: float, fingerprint: str = HW_A):
-    point = {
-        "batch_size": 8,
-        "seq_len": 512,
-        "rss_after_imports_mib": 370.0,
-        "rss_after_load_mib": 450.0,
-        "peak_forward_mib": peak,
-        "delta_load_mib": 80.0,
-        "delta_forward_mib": peak - 450.0,
-        "external_maxrss_mib": peak,
-        "peak_vs_external": 1.0,
-    }
-    return make_result(
-        model=model, suite="memory", metrics={"points": [point]}, fingerprint=fingerprint
-    )
+    return make_result(model=model, suite="memory",
+                       metrics={"points": [memory_point(8, 512, peak)]}, fingerprint=fingerprint)
 
 
 def test_summary_has_cost_columns_and_speedup_vs_bert_base():
@@ -69,7 +57,7 @@ def test_summary_splits_each_speedup_into_flop_and_efficiency_factors():
     results = [_latency("bert-base", 200.0, 1600.0), _latency("tinybert", 20.0, 100.0)]
     for r, gflops in zip(results, (22.35e9, 1.25e9), strict=True):
         for point in r.metrics["points"]:
-            point["flops"] = gflops * point["batch_size"]
+            point["flops"] = int(gflops * point["batch_size"])
     table = summary_table(results).set_index("model")
     flop, eff = table.loc["tinybert", "FLOP × b1/s128"], table.loc["tinybert",
                                                                    "efficiency × b1/s128"]

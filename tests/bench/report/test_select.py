@@ -3,6 +3,8 @@ that did not exist when the reports were written shows up in them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from bench.report import select
@@ -10,16 +12,24 @@ from bench.report.accuracy import accuracy_columns, mcnemar_table
 from bench.report.backends import reference_points
 from bench.report.leaderboard import summary_table
 from bench.report.verdicts import evidence_finders
+from harness.records.metrics import TimedPointsRecord
 from harness.records.roles import LATENCY, MEMORY, Evaluation, Finding
 from suites import SUITES
 from suites.welfake import WelfakeSuite
+from suites.welfake.record import WelfakeMetrics
 from tests.factories import make_result, news_metrics, timed_point
+
+
+@dataclass(kw_only=True)
+class TimedQAMetrics(WelfakeMetrics, TimedPointsRecord):
+    """Its record: a scored set, and the timed points a suite that measures latency keeps."""
 
 
 class TimedQA(WelfakeSuite):
     """A question-answering suite of the future: it scores a set and times each question."""
 
     name = "qa-test"
+    metrics_type = TimedQAMetrics
     description = "a suite the reports have never heard of"
     measures = LATENCY
     evidence = {"qa-f1": lambda claim, results: None}  # noqa: RUF012

@@ -8,6 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+from bench.report.commands import (
+    cmd_compare,
+    cmd_leaderboard,
+    cmd_publish,
+    cmd_verdicts,
+    report_published,
+)
 from bench.run.cluster.launch import add_arguments as add_cluster_arguments
 from bench.run.store import DEFAULT_RESULTS_DIR
 from harness.environment import usable_cores
@@ -100,7 +107,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.executor == "ray":  # the threads depend on the node type: planned there
         code = run_on_ray(args, plan, preflight)
         if code != 2 and not args.no_leaderboard:
-            _report_published(args.results_dir)
+            report_published(args.results_dir)
         return code
     try:
         threads = args.threads or usable_cores()
@@ -142,43 +149,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"{time.monotonic() - started:.0f} s — results in {report.run_dir}"
     )
     if not args.no_leaderboard:
-        _report_published(args.results_dir)
+        report_published(args.results_dir)
     return 0 if report.ok else 1
-
-
-def _report_published(results_dir: Path) -> None:
-    from bench.report.publish import publish
-
-    done = publish(results_dir)
-    print(f"published: {done.leaderboard}, {len(done.plots)} plots, "
-          f"{len(done.verdicts)} verdicts, {done.summary_csv.name} + {done.summary_json.name}, "
-          f"{done.html.name} "
-          f"in {results_dir}")
-
-
-def cmd_publish(args: argparse.Namespace) -> int:
-    _report_published(args.results_dir)
-    return 0
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    from bench.report.compare import CompareError, compare_runs, load_run, parse_fail_on, render
-    from harness.records.atomic import atomic_write_json
-
-    try:
-        thresholds = parse_fail_on(names(args.fail_on or []))
-        comparison = compare_runs(load_run(args.run_a, args.results_dir),
-                                  load_run(args.run_b, args.results_dir),
-                                  allow_hardware_mismatch=args.allow_hardware_mismatch)
-    except CompareError as exc:
-        print(f"bench compare: {exc}", file=sys.stderr)
-        return 2
-    print(render(comparison, thresholds))
-    if args.json:
-        atomic_write_json(args.json, comparison.to_dict())
-    if comparison.refused:
-        return 2  # a gate that could not look at latency must not pass silently
-    return 1 if comparison.regressions(thresholds) else 0
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -206,24 +178,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     if gaps:
         print(f"  WARNING: shards missing from the merge: {', '.join(gaps)}", file=sys.stderr)
     if not args.no_leaderboard:
-        _report_published(args.results_dir)
+        report_published(args.results_dir)
     return 1 if gaps else 0
-
-
-def cmd_leaderboard(args: argparse.Namespace) -> int:
-    from bench.report.leaderboard import write_leaderboard
-
-    path = write_leaderboard(args.results_dir, args.output)
-    print(f"leaderboard: {path}")
-    return 0
-
-
-def cmd_verdicts(args: argparse.Namespace) -> int:
-    from bench.report.verdicts import write_verdicts
-
-    for path in write_verdicts(args.results_dir):
-        print(path)
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

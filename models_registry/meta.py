@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+# Fields added after results were first stored, in the order they came.
+ADDED_LATER = ("squad_checkpoints",)
+
 
 @dataclass(frozen=True)
 class ModelMeta:
@@ -60,12 +63,13 @@ class ModelMeta:
         return AutoConfig.for_model(self.family, num_labels=num_labels, **values)
 
     def to_dict(self) -> dict[str, Any]:
-        """Every field; ``squad_checkpoints`` only when declared, so the job keys (and stored
-        results) of models without one stay what they were before the field existed."""
-        data = asdict(self)
-        if not data["squad_checkpoints"]:
-            del data["squad_checkpoints"]
-        return data
+        return asdict(self)
+
+    def identity(self) -> dict[str, Any]:
+        """What every hash of a model reads (job keys, shard assignment, a fine-tuned model's
+        folder): every field, except one declared in :data:`ADDED_LATER` while it is empty,
+        so that declaring a new optional field never re-keys the results stored before it."""
+        return {k: v for k, v in self.to_dict().items() if k not in ADDED_LATER or v}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelMeta:

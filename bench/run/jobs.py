@@ -35,7 +35,7 @@ class JobSpec:
         versions = package_versions()
         blob = json.dumps(
             {
-                "model": self.model.to_dict(),
+                "model": self.model.identity(),
                 "suite": self.suite,
                 "config": {k: v for k, v in self.config.items() if k not in UNKEYED},
                 "versions": {p: versions.get(p) for p in self.key_packages},

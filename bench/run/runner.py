@@ -11,11 +11,9 @@ import json
 import os
 import shutil
 import signal
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +30,13 @@ from bench.run.process import (
     tail,
     worker_env,
 )
+from bench.run.provenance import make_result, utc_now
 from bench.run.store import RunStore
 from harness.environment import capture_environment, git_info
 from harness.records.atomic import atomic_write_json
 from harness.records.schema import (
-    EnvironmentRecord,
     ErrorRecord,
-    ExecutorRecord,
-    GitRecord,
     JobResult,
-    ModelRecord,
 )
 from suites import get_suite
 
@@ -64,11 +59,6 @@ class RunReport:
 def default_run_id() -> str:
     """Stable per machine, so that a plain re-run resumes instead of starting over."""
     return f"local-{capture_environment()['hardware_fingerprint']}"
-
-
-def utc_now() -> str:
-    """Now, as records state their start and end (ISO 8601, UTC, seconds)."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def run_job(
@@ -193,44 +183,6 @@ def _run_locked(
             status = "ok"
         results.append(make_result(spec, store, status, error, payload, started, t0))
     return results
-
-
-def make_result(spec: JobSpec, store: RunStore, status: str, error: ErrorRecord | None,
-                payload: dict, started: str, t0: float, *, environment: dict | None = None,
-                git: dict | None = None, executor: ExecutorRecord | None = None) -> JobResult:
-    """A job's record; the machine and code are this process's unless given (a Ray driver
-    records a lost job with its node's facts)."""
-    weights = payload.get("weights") or {}
-    meta = spec.model
-    return JobResult(
-        run_id=store.run_id,
-        job_id=spec.job_id,
-        job_key=spec.key,
-        suite=spec.suite,
-        status=status,
-        model=ModelRecord(
-            name=meta.name,
-            hub_id=meta.hub_id,
-            family=payload.get("family") or meta.family,
-            config_sha256=meta.config_sha256,
-            declared_parameters=meta.n_parameters,
-            weights=weights.get("weights", "unresolved"),
-            weights_source=weights.get("source", "unresolved"),
-            weights_format=weights.get("format"),
-            weights_path=weights.get("path"),
-            revision=weights.get("revision") or meta.revision,
-        ),
-        config=spec.config,
-        metrics=payload.get("metrics", {}),
-        runtime=payload.get("runtime", {}),
-        environment=EnvironmentRecord(**(environment or capture_environment())),
-        git=GitRecord(**(git or git_info())),
-        started_at=started,
-        finished_at=utc_now(),
-        duration_s=round(time.monotonic() - t0, 3),
-        error=error,
-        executor=executor or ExecutorRecord("local", hostname=socket.gethostname()),
-    )
 
 
 def _read_payload(path: Path) -> dict:

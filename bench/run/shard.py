@@ -42,7 +42,7 @@ def parse_shard(text: str) -> tuple[int, int]:
 def identity(spec: JobSpec) -> str:
     """What a job is, independent of the machine that plans it."""
     config = {k: v for k, v in spec.config.items() if k not in MACHINE_DEPENDENT}
-    blob = json.dumps({"model": spec.model.to_dict(), "suite": spec.suite, "config": config},
+    blob = json.dumps({"model": spec.model.identity(), "suite": spec.suite, "config": config},
                       sort_keys=True, default=str)
     backend = spec.config.get("backend") or "-"
     digest = hashlib.sha256(blob.encode()).hexdigest()

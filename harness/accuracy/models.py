@@ -50,7 +50,7 @@ def load_base(
 
 def finetune_tag(meta: ModelMeta, recipe: dict[str, Any]) -> str:
     """Directory name of a fine-tuned model: model name plus a hash of everything that made it."""
-    blob = json.dumps({"model": meta.to_dict(), "recipe": recipe}, sort_keys=True, default=str)
+    blob = json.dumps({"model": meta.identity(), "recipe": recipe}, sort_keys=True, default=str)
     safe = path_part(meta.name)
     return f"{safe}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
 

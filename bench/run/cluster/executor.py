@@ -18,14 +18,8 @@ from bench.run.cluster.nodes import Node
 from bench.run.cluster.placement import group_options
 from bench.run.groups import MEMORY_SHARE, group_jobs
 from bench.run.jobs import JobSpec
-from bench.run.runner import (
-    RunReport,
-    make_result,
-    not_done,
-    report_result,
-    utc_now,
-    write_result,
-)
+from bench.run.provenance import make_result, utc_now
+from bench.run.runner import RunReport, not_done, report_result, write_result
 from bench.run.store import RunStore
 from harness.records.atomic import atomic_write_bytes
 from harness.records.schema import ErrorRecord, ExecutorRecord, JobResult

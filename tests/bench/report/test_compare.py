@@ -5,7 +5,8 @@ import json
 import pytest
 
 from bench.cli import main
-from bench.report.compare import CompareError, compare_runs, parse_fail_on, render
+from bench.report.compare import compare_runs, render
+from bench.report.delta import CompareError, parse_fail_on
 from bench.report.significance import compare_samples
 from bench.run.store import RunStore
 from tests.factories import make_result, memory_point, news_metrics, timed_point

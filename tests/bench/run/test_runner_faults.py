@@ -195,6 +195,7 @@ def test_a_group_whose_worker_crashed_runs_again_job_by_job(tmp_path, monkeypatc
     neighbours: the jobs without a payload run again alone; finished ones are kept."""
     from bench.run import runner
     from bench.run.jobs import plan_jobs
+    from bench.run.provenance import make_result
     from harness.records.schema import ErrorRecord
 
     jobs = plan_jobs(["tinybert", "mobilebert", "bert-base"], ["latency"], mode="quick",
@@ -206,12 +207,12 @@ def test_a_group_whose_worker_crashed_runs_again_job_by_job(tmp_path, monkeypatc
     def fake_locked(specs, store, on_progress, lock_fd, scratch, started, t0):
         calls.append([s.model.name for s in specs])
         if len(specs) == 1:
-            return [runner.make_result(specs[0], store, "ok", None, {"metrics": alone},
+            return [make_result(specs[0], store, "ok", None, {"metrics": alone},
                                         started, t0)]
         crashed = ErrorRecord("group-crash", "worker exited with code -11 and no result")
-        return [runner.make_result(specs[0], store, "ok", None, {"metrics": grouped},
+        return [make_result(specs[0], store, "ok", None, {"metrics": grouped},
                                     started, t0),
-                *(runner.make_result(s, store, "failed", crashed, {}, started, t0)
+                *(make_result(s, store, "failed", crashed, {}, started, t0)
                   for s in specs[1:])]
 
     monkeypatch.setattr(runner, "_run_locked", fake_locked)

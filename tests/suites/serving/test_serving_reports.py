@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.report.compare import compare_runs, parse_fail_on
+from bench.report.compare import compare_runs
+from bench.report.delta import parse_fail_on
 from bench.report.verdicts import assess
 from harness.records.schema import JobResult
 from models_registry.claims import all_claims

@@ -137,7 +137,9 @@ def test_checkpoints_are_declared_and_a_model_without_one_is_told_what_to_pass(
         "csarron/mobilebert-uncased-squad-v2"
     assert get_model("distilbert").checkpoint_for_squad("2.0") is None
     assert get_model("tinybert").squad_checkpoints == {}
-    assert "squad_checkpoints" not in get_model("tinybert").to_dict()  # job keys unchanged
+    # job keys (and fine-tuned model folders) of models without one are what they were
+    assert "squad_checkpoints" not in get_model("tinybert").identity()
+    assert "squad_checkpoints" in get_model("mobilebert").identity()
     meta = ModelMeta.from_local_dir(tiny_classifier_dirs["bert"])  # no span head
     config = SquadConfig(threads=1, versions=("1.1",), squad_v1=str(squad_files["dev", "1.1"]),
                          questions=5, max_length=64, doc_stride=16)

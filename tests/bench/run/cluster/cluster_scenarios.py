@@ -42,6 +42,11 @@ LOCAL = "127.0.0.1"
 def cluster():
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     logs = tempfile.mkdtemp(prefix="bench-ray-")  # Ray's session files: ours to remove
+    # Ray also writes the cluster's address to <RAY_TMPDIR>/ray/ray_current_cluster, which
+    # fails where /tmp/ray does not exist yet (a fresh machine) and would otherwise leave a
+    # file outside our temp dir: point it into ours.
+    os.environ["RAY_TMPDIR"] = logs
+    os.makedirs(os.path.join(logs, "ray"), exist_ok=True)
     made = Cluster(initialize_head=True, head_node_args={
         "num_cpus": 0, "include_dashboard": False, "node_ip_address": LOCAL,
         "temp_dir": logs})

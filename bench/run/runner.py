@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bench.run.groups import group_jobs
 from bench.run.interrupt import Interrupted
@@ -30,6 +29,7 @@ from bench.run.process import (
     tail,
     worker_env,
 )
+from bench.run.progress import Progress, progress
 from bench.run.provenance import make_result, utc_now
 from bench.run.store import RunStore
 from harness.environment import capture_environment, git_info
@@ -193,7 +193,8 @@ def _read_payload(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def report_result(result: JobResult, report: RunReport, bar: Any, store: RunStore) -> None:
+def report_result(result: JobResult, report: RunReport, bar: Progress, store: RunStore
+                  ) -> None:
     """Count a stored result in the run's report; a failure gets one line on the bar."""
     if result.status == "ok":
         report.completed.append(result.job_id)
@@ -234,14 +235,12 @@ def execute(
     job (a second ``bench run`` into it waits); scratch left by a killed run is removed.
     An interrupt stops the run after recording the job it stopped; it propagates.
     """
-    from tqdm import tqdm
-
     report = RunReport(store.run_id, store.dir)
     store.check_writable()
     git_info()  # pinned before the first job writes anything
     with store.writer_lock():
         store.sweep_scratch()
-        bar = tqdm(total=len(jobs), unit="job", disable=not show_progress, dynamic_ncols=True)
+        bar = progress(len(jobs), show_progress)
         try:
             pending = not_done(jobs, store, force, report)
             bar.update(len(report.skipped))
@@ -257,7 +256,7 @@ def execute(
                     raise
                 for result in results:
                     report_result(result, report, bar, store)
-                bar.update(len(group))
+                    bar.finished(result)
         finally:
             bar.close()
     return report

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,16 +48,19 @@ def test_run_then_leaderboard_through_the_console_entry_point(tmp_path, tiny_mod
         str(results),
         "--run-id",
         "smoke",
-        "--no-progress",
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "2 done, 0 already done" in done.stdout
+    # Not a terminal: one progress line per job, no carriage-return bar.
+    assert "\r" not in done.stderr
+    assert len(re.findall(r"^\[[12]/2\] ok \S+ \d+\.\d s$", done.stderr, re.M)) == 2
     board = (results / "leaderboard.md").read_text()
     assert "tiny-distilbert" in board and "### latency" in board and "### static" in board
 
     again = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert again.returncode == 0 and "0 done, 2 already done" in again.stdout
+    assert "[2/2] 2 already done" in again.stderr
 
     assert (
         main(["leaderboard", "--results-dir", str(results), "--output", str(tmp_path / "lb.md")])

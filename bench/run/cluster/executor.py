@@ -18,6 +18,7 @@ from bench.run.cluster.nodes import Node
 from bench.run.cluster.placement import group_options
 from bench.run.groups import MEMORY_SHARE, group_jobs
 from bench.run.jobs import JobSpec
+from bench.run.progress import progress
 from bench.run.provenance import make_result, utc_now
 from bench.run.runner import RunReport, not_done, report_result, write_result
 from bench.run.store import RunStore
@@ -58,7 +59,6 @@ def execute_on_ray(plans: list[TypePlan], *, force: bool = False, show_progress:
                    shard: str | None = None) -> list[RunReport]:
     """Run every plan's pending jobs on its nodes; one report per plan."""
     import ray
-    from tqdm import tqdm
 
     from bench.run.cluster.node_task import run_group_here
 
@@ -72,7 +72,7 @@ def execute_on_ray(plans: list[TypePlan], *, force: bool = False, show_progress:
             budget = MEMORY_SHARE * min(n.memory_mib for n in plan.nodes)
             attempts += [_Attempt(plan, group) for group in group_jobs(pending, budget)]
         total = sum(len(p.jobs) for p in plans)
-        bar = tqdm(total=total, unit="job", disable=not show_progress, dynamic_ncols=True)
+        bar = progress(total, show_progress)
         bar.update(sum(len(p.report.skipped) for p in plans))
         inflight: dict[Any, _Attempt] = {}
 
@@ -86,9 +86,9 @@ def execute_on_ray(plans: list[TypePlan], *, force: bool = False, show_progress:
 
         def keep(attempt: _Attempt, results: list[JobResult]) -> None:
             for result in results:
-                report_result(write_result(result, attempt.plan.store), attempt.plan.report,
-                              bar, attempt.plan.store)
-            bar.update(len(attempt.group))
+                stored = write_result(result, attempt.plan.store)
+                report_result(stored, attempt.plan.report, bar, attempt.plan.store)
+                bar.finished(stored)
 
         try:
             for attempt in attempts:

@@ -16,14 +16,13 @@ from bench.report.commands import (
     report_published,
 )
 from bench.run.cluster.launch import add_arguments as add_cluster_arguments
+from bench.run.request import DEFAULT_MODELS
 from bench.run.store import DEFAULT_RESULTS_DIR
 from harness.environment import usable_cores
 from harness.options import names, positive_float, positive_int
 from harness.records.paths import is_safe_name
 from models_registry import all_models
 from suites import EFFICIENCY_SUITES, SUITES
-
-DEFAULT_MODELS = ("mobilebert", "distilbert", "tinybert", "bert-base")
 
 
 def run_id(text: str) -> str:
@@ -77,30 +76,23 @@ def suite_options(parser: argparse.ArgumentParser) -> None:
             option.add_to(groups[option.group])
 
 
-def suite_overrides(args: argparse.Namespace, suite_names: list[str]) -> dict[str, dict]:
-    """Each chosen suite's config overrides, from the values of the flags it declared."""
-    values = vars(args)
-    return {name: SUITES[name].overrides(values, args.results_dir)
-            for name in suite_names if name in SUITES}
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from bench.run.cluster.launch import misused, run_on_ray
-    from bench.run.jobs import plan_jobs, preflight
+    from bench.run.jobs import preflight
+    from bench.run.request import RunRequest
     from bench.run.runner import default_run_id, execute
     from bench.run.shard import ShardError, parse_shard, select_shard, shard_run_id
     from bench.run.store import RunStore, StoreError
     from harness.data.errors import DataError
 
-    def plan(threads: int) -> list:
-        return plan_jobs(
-            names(args.models), suite_names, mode="full" if args.full else "quick",
-            threads=threads, overrides={"backends": names(args.backends) or None},
-            per_suite=suite_overrides(args, suite_names), timeout_s=args.timeout,
-            on_skip=lambda message: print(f"not planned: {message}", file=sys.stderr),
-        )
+    request = RunRequest(names(args.models), names(args.suites), args.results_dir,
+                         backends=names(args.backends) or None, full=args.full,
+                         timeout_s=args.timeout, values=vars(args))
 
-    suite_names = names(args.suites)
+    def plan(threads: int) -> list:
+        return request.plan(threads, lambda message: print(f"not planned: {message}",
+                                                           file=sys.stderr))
+
     if reason := misused(args):
         print(f"bench run: {reason}", file=sys.stderr)
         return 2

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.cli import build_parser, suite_overrides
-from bench.run.jobs import plan_jobs
+from bench.cli import build_parser
+from bench.run.request import RunRequest
 from harness.options import Option, positive_int
 from suites import SUITES
 from suites.static import StaticSuite
@@ -42,8 +42,7 @@ def test_a_new_suite_brings_its_own_flag_and_the_cli_is_not_edited(monkeypatch, 
     args = build_parser().parse_args(["run", "--suites", "dummy", "--models", "tinybert",
                                       "--dummy-flops-batch", "3",
                                       "--results-dir", str(tmp_path)])
-    (job,) = plan_jobs(["tinybert"], ["dummy"], mode="quick", threads=1,
-                       per_suite=suite_overrides(args, ["dummy"]))
+    (job,) = RunRequest(["tinybert"], ["dummy"], tmp_path, values=vars(args)).plan(threads=1)
     assert job.config["flops_batch_size"] == 3
     with pytest.raises(SystemExit):  # its type check runs before any work
         build_parser().parse_args(["run", "--dummy-flops-batch", "0"])
@@ -55,11 +54,8 @@ def test_an_option_reaches_only_the_suites_that_declare_it(tmp_path):
     args = build_parser().parse_args(["run", "--suites", "padding", "welfake", "--models",
                                       "tinybert", "--train-batch-size", "4",
                                       "--results-dir", str(tmp_path)])
-    overrides = suite_overrides(args, ["padding", "welfake"])
-    assert overrides["welfake"]["batch_size"] == 4
-    assert "batch_size" not in overrides["padding"]
-    jobs = plan_jobs(["tinybert"], ["padding", "welfake"], mode="quick", threads=1,
-                     per_suite=overrides)
+    jobs = RunRequest(["tinybert"], ["padding", "welfake"], tmp_path,
+                      values=vars(args)).plan(threads=1)
     padding = next(j for j in jobs if j.suite == "padding")
     assert padding.config["batch_size"] == SUITES["padding"].preset("quick", 1).batch_size
     assert next(j for j in jobs if j.suite == "welfake").config["batch_size"] == 4

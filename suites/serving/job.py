@@ -135,7 +135,7 @@ class _ServingJob:
         return record
 
     def _search(self, scenarios: Scenarios, layout: Layout, offline: float | None) -> Search:
-        kept: list[Any] = []
+        kept: list[tuple[float, Any]] = []
 
         def probe(qps: float) -> Probe:
             result = self.watch(partial(scenarios.probe, qps, kept))
@@ -157,8 +157,7 @@ class _ServingJob:
             scenarios.warm_up(best)
             search = search_qps(probe, best * (1 + plan.precision), plan, challenge=True)
         self.searches[layout] = search
-        chosen = next((r for r in reversed(kept) if r.valid and search.qps
-                       and abs((r.target_qps or 0) / search.qps - 1) < 1e-6), None)
+        chosen = next((r for qps, r in reversed(kept) if r.valid and qps == search.qps), None)
         if chosen is not None and search.qps == max(s.qps or 0 for s in self.searches.values()):
             self.logs["Server"] = {"summary": chosen.summary, "detail": chosen.detail}
         return search

@@ -89,7 +89,7 @@ class Scenarios:
                           latency_bound_ms=self.bound_ms, seed=self.seed + 1),
                  self.batcher.submit, self.n, self.n)
 
-    def probe(self, qps: float, keep: list[RunResult] | None = None) -> Probe:
+    def probe(self, qps: float, keep: list[tuple[float, RunResult]] | None = None) -> Probe:
         """One Server run at ``qps``. A run that fails only through one burst of late answers
         (every request over the bound arrived within STALL_WINDOW_MS: a pause, not a queue
         the rate keeps building) is run once more, and both runs are recorded."""
@@ -100,8 +100,8 @@ class Scenarios:
                          why_invalid=", ".join(k for k, ok in result.validity.items()
                                                if not ok))
             result, batches = self.server(qps)
-        if keep is not None:
-            keep.append(result)
+        if keep is not None:  # by the rate asked for: LoadGen's log rounds the rate it reports
+            keep.append((qps, result))
         failed = [part for part, ok in result.validity.items() if not ok]
         return Probe(qps, result.valid, result.latency_ms.get("p99"), result.completed_qps,
                      ", ".join(failed), {"mean_batch": batches["mean_batch"],

@@ -110,7 +110,8 @@ def run(models: list[str] | tuple[str, ...] = DEFAULT_MODELS,
     except StoreError as exc:
         raise BenchError(f"{exc}; nothing was run") from None
     wanted = {job.job_id for job in jobs}
-    return Run(store.run_id, store.dir, _read(store.run_id, results_dir, wanted), report,
+    stored = load(store.run_id, results_dir).results if wanted else []
+    return Run(store.run_id, store.dir, [r for r in stored if r.job_id in wanted], report,
                skipped)
 
 
@@ -123,12 +124,3 @@ def load(run_id: str, results_dir: str | Path = DEFAULT_RESULTS_DIR) -> Run:
     except ValueError as exc:
         raise BenchError(str(exc)) from None
     return Run(run_id, run_dir, [r for _, r in found])
-
-
-def _read(run_id: str, results_dir: Path, job_ids: set[str]) -> list[JobResult]:
-    from bench.run.store import read_run
-
-    if not job_ids:
-        return []
-    _, found = read_run(run_id, results_dir)
-    return [r for _, r in found if r.job_id in job_ids]

@@ -54,7 +54,7 @@ class Run:
 
     def summary(self) -> pd.DataFrame:
         """The leaderboard's summary: one row per model, cost and accuracy where measured."""
-        from bench.report.leaderboard import summary_table
+        from bench.report.summary import summary_table
 
         return summary_table(self.results)
 

@@ -180,3 +180,18 @@ def file_tree(directory: Path) -> dict[str, str]:
     return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(directory.rglob("*"))
             if p.is_file() and p.relative_to(directory).parts[0] != "tmp"}
+
+
+def board_text(results: list) -> str:
+    """The leaderboard and every section's detail page as one text: all a reader reaches."""
+    from bench.report.leaderboard import build
+
+    board = build(results)
+    return "\n".join([board.leaderboard(), *(board.page(s) for s in board.sections)])
+
+
+def published_text(results_dir: Path) -> str:
+    """``leaderboard.md`` and every section page ``bench publish`` wrote beside it."""
+    pages = sorted((Path(results_dir) / "sections").glob("*.md"))
+    return "\n".join(p.read_text(encoding="utf-8")
+                     for p in [Path(results_dir) / "leaderboard.md", *pages])

@@ -93,6 +93,19 @@ def _reference_point(results: list[JobResult], r: JobResult, point: tuple[int, i
     return _point(chosen[0], *point) if chosen else None
 
 
+def gated_points(results: list[JobResult], *points: tuple[int, int]
+                 ) -> list[tuple[str, str, str, dict[tuple[int, int], dict[str, Any]]]]:
+    """(model, backend, precision, point → its record) for every model × backend whose
+    gate passed (or the reference) and that measured all of ``points``, sorted."""
+    out = []
+    for model, by_backend in sorted(_latency_by_model(results).items()):
+        for name, r in sorted(by_backend.items()):
+            found = {pt: p for pt in points if (p := _point(r, *pt)) is not None}
+            if gate(r)[0] and len(found) == len(points):
+                out.append((model, name, select.timed(r).precision, found))
+    return out
+
+
 def backend_table(results: list[JobResult], point: tuple[int, int] = BACKEND_POINT
                   ) -> pd.DataFrame:
     rows = []

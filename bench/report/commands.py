@@ -14,7 +14,8 @@ def report_published(results_dir: Path) -> None:
     from bench.report.publish import publish
 
     done = publish(results_dir)
-    print(f"published: {done.leaderboard}, {len(done.plots)} plots, "
+    print(f"published: {done.leaderboard}, {len(done.pages)} section pages, "
+          f"{len(done.plots)} plots, "
           f"{len(done.verdicts)} verdicts, {done.summary_csv.name} + {done.summary_json.name}, "
           f"{done.html.name} "
           f"in {results_dir}")
@@ -49,8 +50,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     from bench.report.leaderboard import write_leaderboard
 
-    path = write_leaderboard(args.results_dir, args.output)
-    print(f"leaderboard: {path}")
+    written = write_leaderboard(args.results_dir, args.output)
+    print(f"leaderboard: {written.path} (and {len(written.pages)} section page(s))")
     return 0
 
 

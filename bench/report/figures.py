@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-ACCURACY_LATENCY_POINT = (1, 128)  # the x axis of accuracy vs cost: one text, 128 tokens
 FIGSIZE = (6.4, 4.4)
 DPI = 110
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -174,75 +173,6 @@ class MemoryCurves(Plot):
         ax.set_ylabel("peak RSS during forward (MiB, incl. runtime)")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
-
-
-@dataclass
-class AccuracyCost:
-    """One model's point on the accuracy-versus-latency plane."""
-
-    model: str
-    p50_ms: float
-    accuracy_pct: float
-    ci_pct: tuple[float, float] | None
-    parameters: int | None
-
-
-def pareto_front(points: list[AccuracyCost]) -> list[AccuracyCost]:
-    """The models no other model beats on both latency (lower) and accuracy (higher)."""
-    front, best = [], -np.inf
-    for p in sorted(points, key=lambda p: (p.p50_ms, -p.accuracy_pct)):
-        if p.accuracy_pct > best:
-            front.append(p)
-            best = p.accuracy_pct
-    return front
-
-
-@dataclass
-class AccuracyVsLatency(Plot):
-    """Accuracy on one test set against p50 latency; bubble area ∝ parameters."""
-
-    kind: ClassVar[str] = "accuracy-vs-latency"
-    test_set: str = ""
-    latency_point: tuple[int, int] = ACCURACY_LATENCY_POINT
-    context: str = ""
-    points: list[AccuracyCost] = field(default_factory=list)
-
-    @property
-    def filename(self) -> str:
-        return f"{self.kind}-{slug(self.test_set)}.png"
-
-    @property
-    def title(self) -> str:
-        b, s = self.latency_point
-        return f"{self.test_set}: accuracy vs p50 latency b{b}/s{s}\n{self.context}"
-
-    def draw(self, ax: Any) -> None:
-        sized = [p.parameters for p in self.points if p.parameters]
-        largest = max(sized) if sized else 1
-        for p in sorted(self.points, key=lambda p: p.model):
-            area = 60 + 1400 * (p.parameters / largest) if p.parameters else 60
-            ax.scatter([p.p50_ms], [p.accuracy_pct], s=area, alpha=0.55,
-                       color=self.colours[p.model], edgecolors="none")
-            if p.ci_pct:
-                low, high = p.ci_pct
-                ax.errorbar([p.p50_ms], [p.accuracy_pct],
-                            yerr=[[p.accuracy_pct - low], [high - p.accuracy_pct]],
-                            color=self.colours[p.model], capsize=3, lw=1)
-            size = f"{p.parameters / 1e6:.1f}M" if p.parameters else "size n/a"
-            ax.annotate(f"{p.model} ({size})", (p.p50_ms, p.accuracy_pct), fontsize=8,
-                        xytext=(6, 6), textcoords="offset points")
-        front = pareto_front(self.points)
-        ax.plot([p.p50_ms for p in front], [p.accuracy_pct for p in front], "k--",
-                drawstyle="steps-post", lw=1, label="Pareto frontier")
-        ax.scatter([p.p50_ms for p in front], [p.accuracy_pct for p in front], s=30,
-                   facecolors="none", edgecolors="k")
-        ax.set_xscale("log")
-        ax.set_xlabel(f"p50 latency, batch {self.latency_point[0]}, "
-                      f"{self.latency_point[1]} tokens (ms, log)")
-        ax.set_ylabel("accuracy (%), 95% bootstrap CI")
-        ax.margins(0.15)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8, loc="lower right")
 
 
 @dataclass

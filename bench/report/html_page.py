@@ -1,11 +1,13 @@
 """``results/index.html``: the leaderboard as one page a person browses.
 
-The page is the published markdown (``bench.report.leaderboard.render``) converted by
-Python-Markdown, so it carries the very same tables, plots and provenance lines, plus the
-claims' verdicts (status, score, 95% CI, confidence). Everything it needs is inside the
-file (style and the table-sorting script inline) or beside it (the plots, by the same
-relative paths the markdown uses): opening it makes no network request. Like the rest of
-``bench publish`` it is deterministic: the same runs give the same bytes.
+The page is the published markdown (``bench.report.leaderboard.Board``) converted by
+Python-Markdown, so it carries the very same tables, plots and provenance lines: each
+section's answer first, its detail page folded below it, and the claims' verdicts (status,
+score, 95% CI, confidence). Filters by hardware, threads, backend and precision run in the
+browser (also from the address: ``index.html?backend=onnxruntime``). Everything it needs
+is inside the file (style and script inline) or beside it (the plots, by the same relative
+paths the markdown uses): opening it makes no network request. Like the rest of ``bench
+publish`` it is deterministic: the same runs give the same bytes.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 
 import markdown
 
-TITLE = "Leaderboard: compact BERT-family encoders"
+from bench.report.filters import Facets
+from bench.report.leaderboard import INTRO, TITLE, Board
+
 STATUS_CLASS = {"reproduced": "ok", "not_reproduced": "bad", "inconclusive": "unsure"}
 
 STYLE = """
@@ -41,6 +46,14 @@ figure img{width:100%;height:auto}figcaption{font-size:.85em;color:#556}
 .status{font-weight:600;padding:.1em .5em;border-radius:3px;white-space:nowrap}
 .status.ok{background:#dff3e4;color:#17612e}.status.bad{background:#fbe1e1;color:#8a1c1c}
 .status.unsure{background:#f3efd9;color:#6b5a10}
+.filters{display:grid;gap:.35em;margin:1em 0;padding:.6em 1em;border:1px solid #dde3ec;
+border-radius:6px;background:#fbfcfe}.filters fieldset{border:0;margin:0;padding:0}
+.filters legend{float:left;width:6.5em;font-weight:600;padding-top:.2em}
+.filters button{font:inherit;font-size:.88em;margin:0 .3em .3em 0;padding:.15em .6em;
+border:1px solid #b9c3d3;border-radius:12px;background:#fff;cursor:pointer}
+.filters button[aria-pressed=true]{background:#3b5b9a;border-color:#3b5b9a;color:#fff}
+.filters p{margin:.2em 0 0;font-size:.85em;color:#556}
+details{margin:1em 0}summary{cursor:pointer;font-weight:600;color:#2c3e63}
 """.strip()
 
 # Click a header to sort by it (again to reverse). Cells sort by their leading number when
@@ -64,6 +77,44 @@ var c=(a.blank||b.blank)?cmp(a,b):(asc?cmp(a,b):cmp(b,a));return c||x[1]-y[1];})
 rows.forEach(function(r){body.appendChild(r[0]);});}
 th.addEventListener("click",sort);
 th.addEventListener("keydown",function(e){if(e.key==="Enter")sort();});});});
+var bar=document.getElementById("filters");
+var precisionOf=bar?JSON.parse(bar.getAttribute("data-precision-of")):{};
+function chosen(){var c={};if(!bar)return c;
+bar.querySelectorAll("fieldset").forEach(function(f){
+var on=f.querySelector("button[aria-pressed=true]");c[f.getAttribute("data-facet")]=
+on?on.getAttribute("data-value"):"";});return c;}
+function columns(table){var at={};table.querySelectorAll("thead th").forEach(function(th,i){
+var t=th.textContent.trim();if(t==="backend"||t==="precision")at[t]=i;});return at;}
+function apply(){var c=chosen(),sections=0,rows=0;
+document.querySelectorAll("section.board").forEach(function(s){
+var show=(!c.hardware||s.getAttribute("data-hardware")===c.hardware)&&
+(!c.threads||s.getAttribute("data-threads")===c.threads);s.hidden=!show;
+var link=document.querySelector('nav a[href="#'+s.getAttribute("data-anchor")+'"]');
+if(link)link.hidden=!show;if(!show)return;sections++;
+if(c.backend||c.precision)s.querySelectorAll("details").forEach(function(d){d.open=true;});
+s.querySelectorAll("table").forEach(function(table){var at=columns(table);
+if(at.backend===undefined&&at.precision===undefined)return;
+Array.prototype.forEach.call(table.tBodies[0].rows,function(r){
+var b=at.backend!==undefined?r.cells[at.backend].textContent.trim():"";
+var p=at.precision!==undefined?r.cells[at.precision].textContent.trim():(precisionOf[b]||"");
+r.hidden=!!((c.backend&&b!==c.backend)||(c.precision&&p!==c.precision));
+if(!r.hidden)rows++;});});});
+var b=document.body;b.setAttribute("data-visible-sections",sections);
+b.setAttribute("data-visible-rows",rows);
+b.setAttribute("data-filter",["hardware","threads","backend","precision"].map(function(k){
+return k+"="+(c[k]||"");}).join(";"));}
+function press(button){button.parentNode.querySelectorAll("button").forEach(function(o){
+o.setAttribute("aria-pressed",o===button?"true":"false");});apply();}
+if(bar){var query=new URLSearchParams(window.location.search);
+bar.querySelectorAll("fieldset").forEach(function(f){
+var want=query.get(f.getAttribute("data-facet"));
+f.querySelectorAll("button").forEach(function(button){
+button.addEventListener("click",function(){press(button);});
+if(want!==null&&button.getAttribute("data-value")===want)press(button);});});apply();}
+document.querySelectorAll('a[href^="#details-"]').forEach(function(a){
+a.addEventListener("click",function(){
+var d=document.getElementById(a.getAttribute("href").slice(1));
+if(d)d.open=true;});});
 window.addEventListener("load",function(){var imgs=document.images,ok=0;
 for(var i=0;i<imgs.length;i++){if(imgs[i].complete&&imgs[i].naturalWidth>0)ok++;}
 document.body.setAttribute("data-images-loaded",ok+"/"+imgs.length);
@@ -129,17 +180,58 @@ def _status_badges(body: str) -> str:
     return re.sub(rf"<td([^>]*)>({'|'.join(STATUS_CLASS)})</td>", badge, body)
 
 
-def render_html(leaderboard_md: str, verdicts_md: str) -> str:
-    """The page from the leaderboard markdown and the verdict table (markdown too)."""
-    # The verdicts come first, after the introduction: what a researcher looks for.
-    intro, sep, rest = leaderboard_md.partition("\n## ")
-    text = (f"{intro}\n\n## Claims and verdicts\n\nEach claim's full record (quote, page, "
-            "provenance of the evidence) is in `verdicts/<claim>.json`.\n\n"
-            f"{verdicts_md}\n{sep}{rest}\n")
-    body = _markdown().convert(text)
-    body, anchors = _anchor_sections(_status_badges(_figures(_wrap_tables(body))))
+def _html(md: markdown.Markdown, text: str) -> str:
+    md.reset()
+    return _status_badges(_figures(_wrap_tables(md.convert(text))))
+
+
+def _filter_bar(facets: Facets) -> str:
+    """One row of buttons per facet; "all" pressed. Values and labels are data: escaped."""
+    def row(facet: str, legend: str, values: list[tuple[str, str]]) -> str:
+        buttons = ['<button type="button" data-value="" aria-pressed="true">all</button>']
+        buttons += [f'<button type="button" data-value="{html.escape(v)}" aria-pressed="false"'
+                    f">{html.escape(label)}</button>" for v, label in values]
+        return (f'<fieldset data-facet="{facet}"><legend>{legend}</legend>'
+                + "".join(buttons) + "</fieldset>")
+
+    precision_of = html.escape(json.dumps(facets.precision_of, sort_keys=True))
+    return "\n".join([
+        f'<form class="filters" id="filters" data-precision-of="{precision_of}">',
+        row("hardware", "Hardware", [(f, f"{f} · {cpu}") for f, cpu in facets.hardware]),
+        row("threads", "Threads", [(t, t) for t in facets.threads]),
+        row("backend", "Backend", [(b, b) for b in facets.precision_of]),
+        row("precision", "Precision", [(p, p) for p in facets.precisions]),
+        "<p>Hardware and threads show or hide whole sections. Backend and precision keep "
+        "the matching rows of every table with a backend or precision column and open the "
+        "full tables; the summary ranks across backends and stays whole. The address "
+        "keeps a choice: <code>index.html?backend=onnxruntime&amp;threads=1</code>.</p>",
+        "</form>"])
+
+
+def render_html(board: Board, verdicts_md: str, facets: Facets) -> str:
+    """The page from the board (each section's answer, its full tables folded below it),
+    the verdict table (markdown) and the values the filters offer."""
+    md = _markdown()
+    parts = [_html(md, f"{TITLE}\n\n{INTRO}\n")]
+    for section in board.sections:
+        head = _html(md, section.head(f"#details-{section.key}", "plots"))
+        h2 = re.search(r"<h2>(.*?)</h2>", head)
+        anchor = _slug(re.sub(r"<[^>]+>", "", h2.group(1))) if h2 else section.key
+        detail = _html(md, board.detail(section, "plots", provenance=False))  # said above
+        key, threads = html.escape(section.key), html.escape(str(section.threads))
+        parts.append(
+            f'<section class="board" data-anchor="{html.escape(anchor)}" data-hardware='
+            f'"{html.escape(section.fingerprint)}" data-threads="{threads}">'
+            f'\n{head}\n<details id="details-{key}"><summary>Full tables: every suite and '
+            f"backend, threads, noise floor, all {len(section.figures)} figures</summary>\n"
+            f"{detail}\n</details>\n</section>")
+    # The claims after the answers: each section's table is what most readers came for.
+    parts.append(_html(md, "## Claims and verdicts\n\nEach claim's full record (quote, page, "
+                       "provenance of the evidence) is in `verdicts/<claim>.json`.\n\n"
+                       f"{verdicts_md}\n"))
+    body, anchors = _anchor_sections("\n".join(parts))
     nav = "<nav>" + " ".join(f'<a href="#{slug}">{inner}</a>' for slug, inner in anchors) + "</nav>"
-    body = body.replace("</h1>", "</h1>\n" + nav, 1)
+    body = body.replace("</h1>", "</h1>\n" + nav + "\n" + _filter_bar(facets), 1)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -149,6 +241,6 @@ def render_html(leaderboard_md: str, verdicts_md: str) -> str:
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         f"img-src 'self' data:; style-src 'unsafe-inline'; script-src '{SCRIPT_HASH}'; "
         "base-uri 'none'; form-action 'none'\">\n"
-        f"<title>{html.escape(TITLE)}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n"
-        f"{body}\n<script>{SCRIPT_BLOCK}</script>\n</body>\n</html>\n"
+        f"<title>{html.escape(TITLE.lstrip('# '))}</title>\n<style>\n{STYLE}\n</style>\n"
+        f"</head>\n<body>\n{body}\n<script>{SCRIPT_BLOCK}</script>\n</body>\n</html>\n"
     )

@@ -7,8 +7,6 @@ deleted, so the folder holds exactly what the leaderboard embeds.
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,20 +14,26 @@ import numpy as np
 
 from bench.report import select
 from bench.report.accuracy import evaluations
-from bench.report.backends import reference_points
+from bench.report.backends import gated_points, reference_points
 from bench.report.figures import (
-    ACCURACY_LATENCY_POINT,
     PALETTE,
-    AccuracyCost,
-    AccuracyVsLatency,
     ConfusionMatrix,
     CurvesFigure,
     LatencyCurves,
     MemoryCurves,
     Plot,
 )
+from bench.report.managed import listed, sync, write_if_changed
+from bench.report.pareto import (
+    ACCURACY_LATENCY_POINT,
+    THROUGHPUT_POINT,
+    AccuracyCost,
+    AccuracyVsLatency,
+    BackendCost,
+    ThroughputVsLatency,
+)
 from harness.backends import REFERENCE
-from harness.records.paths import UnsafePathError, inside
+from harness.records.paths import inside
 from harness.records.roles import LATENCY, MEMORY
 from harness.records.schema import JobResult
 
@@ -101,10 +105,23 @@ def section_plots(results: list[JobResult]) -> list[Plot]:
         if len(points) >= 2:
             plots.append(AccuracyVsLatency(colours, test_set=label, context=context,
                                            points=points))
+    costs = [BackendCost(model, backend, precision, found[ACCURACY_LATENCY_POINT]["p50_ms"],
+                         found[THROUGHPUT_POINT]["samples_per_s"])
+             for model, backend, precision, found
+             in gated_points(results, ACCURACY_LATENCY_POINT, THROUGHPUT_POINT)]
+    if len(costs) >= 2:
+        plots.append(ThroughputVsLatency(colours, context=context, points=costs))
     for declared in select.curves(results):
         plots.append(CurvesFigure({**colours, **_extra_colours(declared, colours)},
                                   curves=declared, context=context))
     return plots + confusions
+
+
+def headline(plots: list[Plot]) -> Plot | None:
+    """The one figure a section opens with: accuracy against latency where accuracy was
+    measured (the first test set), else throughput against latency over the backends."""
+    return next((p for p in plots if isinstance(p, AccuracyVsLatency)),
+                next((p for p in plots if isinstance(p, ThroughputVsLatency)), None))
 
 
 def _extra_colours(curves, colours: dict[str, str]) -> dict[str, str]:
@@ -113,52 +130,25 @@ def _extra_colours(curves, colours: dict[str, str]) -> dict[str, str]:
             if name not in colours}
 
 
-MANIFEST = "manifest.json"  # in plots/: the files publish made, the only ones it deletes
 MANIFEST_SCHEMA = "compact-encoder-bench/plots-manifest/1"
 
 
 def published_plots(plots_dir: Path) -> list[Path]:
     """The figures the last publish made (its manifest); none when there is no manifest."""
-    try:
-        record = json.loads((plots_dir / MANIFEST).read_text(encoding="utf-8"))
-        files = record["files"] if record.get("schema") == MANIFEST_SCHEMA else []
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return []
-    found = []
-    for name in files if isinstance(files, list) else []:
-        path = plots_dir / str(name)
-        try:  # a hand-edited manifest cannot point publish outside plots/
-            found.append(inside(plots_dir, path))
-        except UnsafePathError:
-            continue
-    return found
+    return listed(plots_dir, MANIFEST_SCHEMA)
 
 
 def write_plots(sections: dict[str, list[JobResult]], plots_dir: Path) -> dict[str, list[Plot]]:
     """Every section's figures under ``plots_dir/<section>/``, listed in ``plots_dir/
-    manifest.json``. A figure an earlier publish made (listed there) and no longer produced
-    is removed; nothing else in the folder is touched, so a user's own files survive. A file
-    whose bytes did not change is left untouched."""
-    from harness.records.atomic import atomic_write_bytes, atomic_write_text
-
+    manifest.json`` (``bench.report.managed``: a figure no longer produced is removed,
+    nothing else is touched, and unchanged bytes are not rewritten)."""
     made: dict[str, list[Plot]] = {}
     keep: set[Path] = set()
     for key, results in sorted(sections.items()):
         made[key] = section_plots(results)
         for plot in made[key]:
             path = inside(plots_dir, plots_dir / key / plot.filename)
-            data = plot.png()
-            if not path.is_file() or path.read_bytes() != data:
-                atomic_write_bytes(path, data)
+            write_if_changed(path, plot.png())
             keep.add(path)
-    for path in published_plots(plots_dir):
-        if path not in keep and path.suffix == ".png" and path.is_file():
-            path.unlink()
-            if path.parent != plots_dir:  # its section folder, once empty (rmdir refuses else)
-                with contextlib.suppress(OSError):
-                    path.parent.rmdir()
-    if keep or (plots_dir / MANIFEST).is_file():
-        files = sorted(p.relative_to(plots_dir).as_posix() for p in keep)
-        atomic_write_text(plots_dir / MANIFEST, json.dumps(
-            {"schema": MANIFEST_SCHEMA, "files": files}, indent=1) + "\n")
+    sync(plots_dir, MANIFEST_SCHEMA, keep, ".png")
     return made

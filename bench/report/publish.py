@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.report.filters import facets
 from bench.report.html_page import render_html
-from bench.report.leaderboard import load_all, sections, summary_table, write_leaderboard
+from bench.report.leaderboard import latest_per_job, load_all, sections, write_leaderboard
 from bench.report.markdown_tables import markdown_table, md_text
 from bench.report.noise import noise_floor
 from bench.report.plots import published_plots
+from bench.report.summary import summary_table
 from bench.report.verdicts import assess_all, verdict_table, write_verdicts
 from bench.run.store import SCRATCH_DIR, exclusive_file_lock
 from harness.environment import describe_hardware
@@ -35,6 +37,7 @@ PUBLISH_LOCK = Path(SCRATCH_DIR) / "publish.lock"
 @dataclass
 class Published:
     leaderboard: Path
+    pages: list[Path]  # one detail page per hardware section
     plots: list[Path]
     verdicts: list[Path]
     summary_csv: Path
@@ -42,7 +45,7 @@ class Published:
     html: Path
 
     def paths(self) -> list[Path]:
-        return [self.leaderboard, *self.plots, *self.verdicts, self.summary_csv,
+        return [self.leaderboard, *self.pages, *self.plots, *self.verdicts, self.summary_csv,
                 self.summary_json, self.html]
 
 
@@ -55,9 +58,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _section_record(key: str, results: list[JobResult]) -> dict[str, Any]:
+def _section_record(key: str, results: list[JobResult], current: list[JobResult]
+                    ) -> dict[str, Any]:
     first = results[0]
-    frame = summary_table(results)
+    frame = summary_table(results, counted=current)
     return {
         "section": key,
         "hardware_fingerprint": first.hardware_fingerprint,
@@ -77,8 +81,9 @@ def _section_record(key: str, results: list[JobResult]) -> dict[str, Any]:
 
 def summary(results: list[JobResult]) -> dict[str, Any]:
     """The leaderboard's summary tables, one per hardware section, machine-readable."""
+    current = latest_per_job(results)
     return {"schema": SUMMARY_SCHEMA,
-            "sections": [_section_record(k, rs) for k, rs in sections(results).items()]}
+            "sections": [_section_record(k, rs, current) for k, rs in sections(results).items()]}
 
 
 def summary_csv(record: dict[str, Any]) -> str:
@@ -104,7 +109,7 @@ def publish(results_root: Path) -> Published:
 
 def _publish(root: Path) -> Published:
     results = load_all(root)  # read once: every result file, samples included
-    leaderboard = write_leaderboard(root, results=results)
+    written = write_leaderboard(root, results=results)
     assessed = assess_all(results)  # each claim judged once: verdict files and the page
     verdicts = write_verdicts(root, assessed=assessed)
     record = summary(results)
@@ -117,7 +122,9 @@ def _publish(root: Path) -> Published:
     if not claims.empty:  # each claim links to its full record (claim ids are the registry's)
         claims["claim"] = [f"[{md_text(c)}](verdicts/{safe_name(c)}.json)"
                            for c in claims["claim"]]
-    atomic_write_text(html_path, render_html(leaderboard.read_text(encoding="utf-8"),
-                                             markdown_table(claims, markdown_columns=("claim",))))
+    atomic_write_text(html_path, render_html(
+        written.board, markdown_table(claims, markdown_columns=("claim",)),
+        facets(latest_per_job(results))))
     plots = published_plots(root / "plots")
-    return Published(leaderboard, plots, verdicts, csv_path, json_path, html_path)
+    return Published(written.path, written.pages, plots, verdicts, csv_path, json_path,
+                     html_path)

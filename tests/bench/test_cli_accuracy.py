@@ -8,6 +8,7 @@ import time
 from bench.cli import main
 from bench.run.jobs import plan_jobs
 from tests.accuracy_data import write_news_csv
+from tests.factories import published_text
 
 
 def test_offline_without_data_fails_fast_naming_every_missing_input(tmp_path, capsys):
@@ -48,7 +49,7 @@ def test_tfidf_baseline_end_to_end_with_leaderboard_and_verdicts(tmp_path, capsy
     by_suite = {r["suite"]: r for r in stored}
     assert by_suite["welfake"]["status"] == by_suite["external"]["status"] == "ok"
     assert by_suite["external"]["metrics"]["sets"]["ext"]["accuracy"] > 0.9
-    board = (results / "leaderboard.md").read_text()
+    board = published_text(results)
     assert "### welfake" in board and "### external" in board and "in-domain acc %" in board
     assert len(list((results / "verdicts").glob("*.json"))) >= 13
 

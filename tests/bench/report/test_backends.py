@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bench.report.backends import backend_table, best_backends, gate
-from bench.report.leaderboard import render
-from tests.factories import latency_point, make_result, news_metrics
+from tests.factories import board_text, latency_point, make_result, news_metrics
 
 
 def _job(backend: str, p50: float, passed: bool | None, agreement: float = 1.0,
@@ -35,7 +34,7 @@ def test_failed_gate_is_shown_but_never_ranked():
     assert table.loc["onnxruntime-int8", "parity gate"].startswith("FAIL")
     assert table.loc["onnxruntime-int8", "× vs pytorch-sdpa"] == 4.0  # shown, not ranked
     assert gate(results[0]) == (True, "reference")
-    text = render(results)
+    text = board_text(results)
     assert "### Backends at batch 8, 128 tokens" in text and "| pytorch-int8 " in text
 
 

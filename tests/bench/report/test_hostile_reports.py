@@ -10,13 +10,15 @@ import tempfile
 
 import pytest
 
+from bench.report.filters import Facets
 from bench.report.html_page import SCRIPT, SCRIPT_HASH, render_html
+from bench.report.leaderboard import Board
 from bench.report.markdown_tables import markdown_table, md_code, md_text
 from bench.report.publish import publish
 from bench.run.store import RunStore
 from harness.records.schema import ErrorRecord
-from tests.bench.report.test_html_page import CHROMIUM, CHROMIUM_FLAGS
-from tests.factories import latency_point, make_result
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.factories import latency_point, make_result, published_text
 
 TITLE = "Leaderboard: compact BERT-family encoders"
 HOSTILE_MODEL = "<img src=x onerror=\"document.title='PWNED'\">"
@@ -52,7 +54,7 @@ def test_md_text_leaves_no_markup_and_keeps_snake_case_readable():
 def test_published_markdown_and_page_carry_no_markup_from_data(tmp_path):
     _hostile_runs(tmp_path)
     done = publish(tmp_path)
-    markdown = done.leaderboard.read_text(encoding="utf-8")
+    markdown = published_text(tmp_path)  # the board and its section pages
     page = done.html.read_text(encoding="utf-8")
     for text in (markdown, page):
         assert "<img src=x" not in text and "<svg" not in text
@@ -66,9 +68,10 @@ def test_published_markdown_and_page_carry_no_markup_from_data(tmp_path):
 
 
 def test_raw_html_in_the_markdown_is_shown_as_text_and_the_csp_names_only_our_script():
-    page = render_html("# T\n\n<img src=x onerror=alert(1)>\n\n<script>alert(2)</script>\n",
-                       "")
+    page = render_html(Board([], {}), "<img src=x onerror=alert(1)>\n\n<script>alert(2)</script>\n",
+                       Facets([("<b>fp</b>", "<svg onload=x>")], ["1"], {"<i>": "fp32"}))
     assert "<img src=x" not in page and "<script>alert" not in page
+    assert "<svg" not in page and "<b>fp" not in page and "<i>" not in page  # filter labels
     csp = re.search(r'Content-Security-Policy" content="([^"]+)"', page)[1]
     assert f"script-src '{SCRIPT_HASH}'" in csp and "unsafe-inline'; base" not in csp
     assert "script-src 'unsafe-inline'" not in csp

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from bench.report.leaderboard import latest_per_job, render, summary_table, write_leaderboard
+from bench.report.leaderboard import latest_per_job, render, write_leaderboard
+from bench.report.summary import summary_table
 from bench.run.store import RunStore
-from tests.factories import latency_point, make_result, memory_point, news_metrics
+from tests.factories import board_text, latency_point, make_result, memory_point, news_metrics
 
 HW_A, HW_B = "aaaaaaaaaaaa", "bbbbbbbbbbbb"
 
@@ -86,7 +87,8 @@ def test_thread_counts_get_separate_sections_and_failures_are_listed():
     ]
     text = render(results)
     assert f"`{HW_A}`, 1 threads" in text and f"`{HW_A}`, 2 threads" in text
-    assert "### Failed jobs" in text and "boom" in text
+    assert "**1 failed job(s)** listed there" in text  # the leaderboard points down to it
+    assert "### Failed jobs" in board_text(results) and "boom" in board_text(results)
 
 
 def test_newest_result_wins_and_rendering_is_deterministic(tmp_path):
@@ -95,21 +97,24 @@ def test_newest_result_wins_and_rendering_is_deterministic(tmp_path):
     for result in (old, new):
         RunStore(tmp_path, result.run_id).write(result)
     assert latest_per_job([new, old]) == [new]
-    path = write_leaderboard(tmp_path)
-    first = path.read_text()
+    written = write_leaderboard(tmp_path)
+    (page,) = written.pages
+    first = page.read_text()
     row = next(line for line in first.splitlines() if line.startswith("| tinybert (random-init) |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     # backend, batch, seq, n, p50 of the newer run
     assert cells[1:6] == ["pytorch-sdpa", "1", "128", "5", "20"]
-    assert write_leaderboard(tmp_path).read_text() == first
+    again = write_leaderboard(tmp_path)
+    assert again.pages[0].read_text() == first
+    assert again.path.read_text() == written.path.read_text()
     assert render([]).count("No results yet") == 1
 
 
 def test_ratios_carry_their_ci_as_numbers_and_render_it_in_one_cell():
     import pandas as pd
 
-    from bench.report.leaderboard import summary_table
     from bench.report.noise import ci_columns, with_ci
+    from bench.report.summary import summary_table
     from harness.ratios import Ratio
 
     row = {"model": "m", **ci_columns("× vs x", Ratio(3.4123, 3.351, 3.4749, True, 10)),
@@ -154,3 +159,57 @@ def test_a_section_names_the_runs_that_ran_on_a_ray_cluster():
     remote.executor = ExecutorRecord("ray", hostname="node-1", node_type="xeon")
     assert "Ray cluster" not in render([local])
     assert "on a Ray cluster: there (" in render([local, remote])
+
+
+def test_each_section_opens_with_a_compact_answer_and_links_its_full_tables(tmp_path):
+    from bench.report.summary import compact_table
+    from tests.factories import fixture_results
+
+    results = [*fixture_results(), _static("tinybert", 14_350_000, 1.25),
+               _static("bert-base", 109_480_000, 22.35)]
+    results[0].metrics["points"][0].update(  # tinybert's b1/s128, still disturbed
+        disturbed=True, machine={"other_cpu_cores": 0.9, "steal_cores": 0.0})
+    table = compact_table(results).set_index("model")
+    assert len(table.columns) + 1 <= 10
+    assert table.loc["tinybert", "params (M)"] == 14.35
+    assert str(table.loc["tinybert", "p50 ms b1/s128"]).endswith("(disturbed)")
+    assert table.loc["tinybert", "× vs bert-base b1/s128"].count("(") == 1  # CI in its cell
+    assert table.loc["mobilebert", "in-domain acc %"] > table.loc["tinybert", "in-domain acc %"]
+    assert "peak MiB b8/s512" in table.columns
+
+    for r in results:
+        r.job_id = f"{r.model.name}__{r.suite}"
+        RunStore(tmp_path, r.run_id).write(r)
+    written = write_leaderboard(tmp_path)
+    text = written.path.read_text()
+    (page,) = written.pages
+    assert f"]({page.relative_to(tmp_path).as_posix()})" in text  # the way down
+    assert "Back to [the leaderboard](../leaderboard.md)" in page.read_text()
+    assert "disturbed" in text and "tinybert b1/s128" in text  # said under the table too
+    # the full tables live on the page, not on the board
+    assert "### Summary" not in text and "### Summary" in page.read_text()
+    figure = next(line for line in text.splitlines() if line.startswith("!["))
+    assert "accuracy-vs-latency" in figure and f"](plots/{page.stem}/" in figure
+
+
+def test_a_section_page_no_longer_produced_is_removed_and_other_files_kept(tmp_path):
+    a = _latency("tinybert", 20.0, 100.0, HW_A, run_id="ra")
+    b = _latency("tinybert", 20.0, 100.0, HW_B, run_id="rb")
+    for r in (a, b):
+        RunStore(tmp_path, r.run_id).write(r)
+    assert len(write_leaderboard(tmp_path).pages) == 2
+    mine = tmp_path / "sections" / "notes.md"
+    mine.write_text("a user's own file")
+    import shutil
+
+    shutil.rmtree(tmp_path / "runs" / "rb")
+    (kept,) = write_leaderboard(tmp_path).pages
+    assert sorted(p.name for p in (tmp_path / "sections").iterdir()) == sorted(
+        [kept.name, "notes.md", "manifest.json"])
+
+
+def test_the_committed_leaderboard_stays_small():
+    from pathlib import Path
+
+    board = Path(__file__).resolve().parents[3] / "results" / "leaderboard.md"
+    assert board.stat().st_size <= 40_000, "the board leads; full tables go to sections/"

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from bench.report.figures import AccuracyCost, LatencyCurves, pareto_front
+from bench.report.figures import LatencyCurves
 from bench.report.leaderboard import section_key, sections, write_leaderboard
+from bench.report.pareto import AccuracyCost, pareto_front
 from bench.report.plots import published_plots, section_plots, write_plots
 from bench.run.store import RunStore
 from tests.factories import SECTION_LATENCY, file_tree, fixture_results, make_result, timed_point
@@ -111,13 +112,16 @@ def test_leaderboard_embeds_every_plot_it_writes(tmp_path):
     for result in fixture_results():
         result.job_id = f"{result.model.name}__{result.suite}"
         store.write(result)
-    board = write_leaderboard(tmp_path).read_text()
+    done = write_leaderboard(tmp_path)
+    (page,) = done.pages
     key = section_key(fixture_results()[0])
     written = sorted((tmp_path / "plots" / key).glob("*.png"))
     assert len(written) == 8
-    for png in written:
-        assert f"](plots/{key}/{png.name})" in board
-    assert "### Plots" in board
+    for png in written:  # every figure on the section's page, from its own folder
+        assert f"](../plots/{key}/{png.name})" in page.read_text()
+    assert "### Plots" in page.read_text()
+    headline = [png for png in written if f"](plots/{key}/{png.name})" in done.path.read_text()]
+    assert len(headline) == 1  # and one on the leaderboard
 
 
 def test_dollar_signs_in_names_are_text_not_math():

@@ -10,7 +10,7 @@ import pytest
 from bench.report import select
 from bench.report.accuracy import accuracy_columns, mcnemar_table
 from bench.report.backends import reference_points
-from bench.report.leaderboard import summary_table
+from bench.report.summary import summary_table
 from bench.report.verdicts import evidence_finders
 from harness.records.metrics import TimedPointsRecord
 from harness.records.roles import LATENCY, MEMORY, Evaluation, Finding
@@ -93,7 +93,7 @@ def test_one_evidence_kind_declared_by_two_suites_is_refused(qa_suite, monkeypat
 def test_external_sets_get_a_column_each_and_a_real_only_set_its_1_minus_fpr():
     import numpy as np
 
-    from bench.report.leaderboard import summary_table
+    from bench.report.summary import summary_table
     from harness.accuracy.metrics import classification_metrics
 
     def scored(truth, predicted):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bench.report.leaderboard import render
 from bench.report.threads import threads_table
-from tests.factories import latency_point, make_result
+from tests.factories import board_text, latency_point, make_result
 
 
 def _timed(model: str, threads: int, b1: float, b8: float, fingerprint: str = "aaaaaaaaaaaa"):
@@ -27,10 +26,9 @@ def test_one_and_two_threads_side_by_side_never_as_a_ratio():
     assert not [c for c in table.columns if " vs " in c]  # separate runs: no ratio
     assert "tinybert" not in table.index  # another machine
     assert threads_table(results, "bbbbbbbbbbbb").empty  # one thread count there
-    text = render(results)
+    text = board_text(results)
     assert text.count("### Threads") == 1  # once per machine, in its most-threads section
     assert "separate runs (1 thread: run-t1 (2026-11-21); 2 threads: run-t2 (2026-11-21))" \
         in text
-    at = text.index("### Threads")
-    assert text.index("## Hardware `aaaaaaaaaaaa`, 2 threads") < at < text.index(
-        "## Hardware `bbbbbbbbbbbb`")
+    (page,) = [p for p in text.split("\n# Hardware ")[1:] if "### Threads" in p]
+    assert page.startswith("`aaaaaaaaaaaa`, 2 threads: full tables")  # its most-threads one

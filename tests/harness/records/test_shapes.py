@@ -8,12 +8,11 @@ import random
 
 import pytest
 
-from bench.report.leaderboard import render
 from bench.report.publish import summary
 from bench.run.store import RunStore, iter_results
 from harness.records.schema import ResultSchemaError
 from harness.records.shapes import PAIR, Obj, check_shape
-from tests.factories import fixture_results
+from tests.factories import board_text, fixture_results
 
 
 def test_check_shape_names_the_key_that_does_not_fit():
@@ -60,5 +59,5 @@ def test_any_one_mangled_field_is_skipped_or_read_never_a_crash_in_the_reports(t
             record["job_id"] = f"job-{j}"
             (store.dir / f"job-{j}.json").write_text(json.dumps(record), encoding="utf-8")
         results = list(iter_results(root))
-        render(results)  # raises on a block a report cannot read
+        board_text(results)  # raises on a block a report cannot read
         summary(results)

@@ -77,7 +77,7 @@ def test_the_leaderboard_table_flags_a_disturbed_point():
 
 
 def test_the_summary_names_disturbed_timings_and_hides_the_column_otherwise():
-    from bench.report.leaderboard import DISTURBED_COLUMN, summary_table
+    from bench.report.summary import DISTURBED_COLUMN, summary_table
     from tests.factories import latency_point, make_result
 
     def result(model: str, disturbed: bool):

@@ -102,3 +102,16 @@ def test_curves_mark_invalid_probes_and_draw_the_bound():
     assert figure.y_line == 130.0
     assert figure.series["mobilebert"] == [(100.0, 100.0, True), (104.0, 180.0, False)]
     assert SUITE.curves([]) == []
+
+
+def test_the_leaderboard_summary_shows_server_qps_and_the_bound_it_holds_under():
+    from bench.report.summary import compact_table, rate_cells
+
+    results = [result("mobilebert", 100.0, 104.0), result("bert-base", 20.0, 21.0),
+               result("tinybert", None)]
+    table = compact_table(results).set_index("model")
+    assert table.loc["mobilebert", "server-qps (QPS)"] == 100.0
+    assert table.loc["bert-base", "server-qps (QPS)"] == 20.0
+    assert table.loc[["tinybert"], "server-qps (QPS)"].isna().all()  # none at this bound
+    _, conditions = rate_cells(results)
+    assert conditions == ["server-qps: p99≤130ms news batch ≤8, dynamic padding"]

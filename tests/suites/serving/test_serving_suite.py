@@ -15,6 +15,7 @@ from harness.data.errors import DataError
 from models_registry.meta import ModelMeta
 from suites.serving import SUITE
 from tests.accuracy_data import write_news_csv
+from tests.factories import published_text
 from tests.squad_data import write_squad
 
 FAST = ["--cold-starts", "2", "--threads", "2", "--no-progress"]
@@ -48,7 +49,7 @@ def test_a_tiny_model_is_served_through_the_cli(tmp_path, tiny_classifier_dirs):
     assert set(m["loadgen"]["logs"]) >= {"SingleStream", "Server", "Offline"}
     assert "MLPerf Results Summary" in m["loadgen"]["logs"]["Server"]["summary"]
     assert "quick preset" in " ".join(m["notes"]) and not m["run_lengths"]["mlperf_minimums"]
-    board = (results / "leaderboard.md").read_text()
+    board = published_text(results)
     assert "### serving:" in board and "Server QPS p99≤130ms" in board
     assert any(p.name.startswith("serving-p99-vs-qps") for p in (results / "plots").rglob("*.png"))
 
@@ -64,7 +65,7 @@ def test_a_bound_below_the_single_stream_p90_is_stored_as_none(tmp_path, tiny_cl
     server = r["metrics"]["server"]
     assert server["qps"] is None and server["repeats"] == []
     assert server["none"].startswith("no QPS meets p99 <= 0.001 ms; SingleStream p90 is ")
-    board = (results / "leaderboard.md").read_text()
+    board = published_text(results)
     assert "none at this bound" in board
 
 

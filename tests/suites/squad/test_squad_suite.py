@@ -20,7 +20,7 @@ from suites.squad.evidence import squad_score
 from suites.squad.record import SquadMetrics
 from tests.accuracy_data import write_tokenizer
 from tests.conftest import TINY_CONFIGS
-from tests.factories import make_result
+from tests.factories import make_result, published_text
 from tests.squad_data import write_squad
 
 TINY = ["--max-length", "64", "--doc-stride", "16"]
@@ -74,7 +74,7 @@ def test_a_tiny_model_learns_squad_through_the_cli(tmp_path, capsys, squad_files
     assert v1["scores"]["threshold_0"]["exact"] > 60
     assert v2["scores"]["best_threshold"]["f1"] > 70
     assert v1["latency"]["p50_ms_per_question"] > 0 and v1["latency"]["windows_per_question"] > 1
-    board = (results / "leaderboard.md").read_text()
+    board = published_text(results)
     assert "### squad" in board and "p50 ms / question" in board
 
 

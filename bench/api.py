@@ -79,10 +79,9 @@ def run(models: list[str] | tuple[str, ...] = DEFAULT_MODELS,
         force: bool = False, progress: bool = False, timeout_s: float | None = None,
         **options: Any) -> Run:
     """Plan, check and run the job matrix as ``bench run`` does; returns its results."""
-    from bench.run.jobs import preflight
+    from bench.run.request import NotRun
     from bench.run.runner import default_run_id, execute
     from bench.run.store import RunStore, StoreError
-    from harness.data.errors import DataError
     from harness.environment import usable_cores
     from harness.records.paths import is_safe_name
 
@@ -98,12 +97,9 @@ def run(models: list[str] | tuple[str, ...] = DEFAULT_MODELS,
                          full=full, timeout_s=timeout_s, values=options)
     skipped: list[str] = []
     try:
-        jobs = request.plan(threads or usable_cores(), skipped.append)
-        problems = preflight(jobs)
-    except (KeyError, ValueError, FileNotFoundError, DataError) as exc:
-        raise BenchError(str(exc)) from None
-    if problems:
-        raise BenchError("nothing was run; fix these first: " + "; ".join(problems))
+        jobs = request.checked(threads or usable_cores(), skipped.append)
+    except NotRun as exc:
+        raise BenchError("; ".join([str(exc), *exc.problems])) from None
     store = RunStore(results_dir, run_id or default_run_id())
     try:
         report = execute(jobs, store, force=force, show_progress=progress)

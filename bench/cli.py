@@ -79,19 +79,20 @@ def suite_options(parser: argparse.ArgumentParser) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from bench.run.cluster.launch import misused, run_on_ray
     from bench.run.jobs import preflight
-    from bench.run.request import RunRequest
+    from bench.run.request import NotRun, RunRequest
     from bench.run.runner import default_run_id, execute
     from bench.run.shard import ShardError, parse_shard, select_shard, shard_run_id
     from bench.run.store import RunStore, StoreError
-    from harness.data.errors import DataError
 
     request = RunRequest(names(args.models), names(args.suites), args.results_dir,
                          backends=names(args.backends) or None, full=args.full,
                          timeout_s=args.timeout, values=vars(args))
 
+    def not_planned(message: str) -> None:
+        print(f"not planned: {message}", file=sys.stderr)
+
     def plan(threads: int) -> list:
-        return request.plan(threads, lambda message: print(f"not planned: {message}",
-                                                           file=sys.stderr))
+        return request.plan(threads, not_planned)
 
     if reason := misused(args):
         print(f"bench run: {reason}", file=sys.stderr)
@@ -101,27 +102,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         if code != 2 and not args.no_leaderboard:
             report_published(args.results_dir)
         return code
+    def to_shard(jobs: list) -> list:
+        chosen = select_shard(jobs, *shard)
+        print(f"shard {shard[0]}/{shard[1]}: {len(chosen)} of {len(jobs)} jobs",
+              file=sys.stderr)
+        return chosen
+
+    threads = args.threads or usable_cores()
+    if threads > usable_cores():  # oversubscribed: each thread waits for a core
+        print(f"bench run: WARNING: --threads {threads} exceeds the {usable_cores()} "
+              "usable cores; the timings measure contention, not the model (every "
+              "record says how many threads ran)", file=sys.stderr)
     try:
-        threads = args.threads or usable_cores()
-        jobs = plan(threads)
         shard = parse_shard(args.shard) if args.shard else None
-        if shard:
-            planned = len(jobs)
-            jobs = select_shard(jobs, *shard)
-            print(f"shard {shard[0]}/{shard[1]}: {len(jobs)} of {planned} jobs",
-                  file=sys.stderr)
-        problems = preflight(jobs)
-        if threads > usable_cores():  # oversubscribed: each thread waits for a core
-            print(f"bench run: WARNING: --threads {threads} exceeds the {usable_cores()} "
-                  "usable cores; the timings measure contention, not the model (every "
-                  "record says how many threads ran)", file=sys.stderr)
-    except (KeyError, ValueError, FileNotFoundError, DataError, ShardError) as exc:
-        print(f"bench run: {exc}", file=sys.stderr)
-        return 2
-    if problems:
-        print("bench run: nothing was run; fix these first (missing inputs, impossible "
-              "sizes):", file=sys.stderr)
-        for problem in problems:
+        jobs = request.checked(threads, not_planned, to_shard if shard else None)
+    except (NotRun, ShardError) as exc:
+        print(f"bench run: {exc}{':' if getattr(exc, 'problems', None) else ''}",
+              file=sys.stderr)
+        for problem in getattr(exc, "problems", []):
             print(f"  - {problem}", file=sys.stderr)
         return 2
     name = args.run_id or default_run_id()

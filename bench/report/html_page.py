@@ -217,7 +217,7 @@ def render_html(board: Board, verdicts_md: str, facets: Facets) -> str:
         head = _html(md, section.head(f"#details-{section.key}", "plots"))
         h2 = re.search(r"<h2>(.*?)</h2>", head)
         anchor = _slug(re.sub(r"<[^>]+>", "", h2.group(1))) if h2 else section.key
-        detail = _html(md, board.detail(section, "plots", provenance=False))  # said above
+        detail = _html(md, section.detail("plots", provenance=False))  # said above it
         key, threads = html.escape(section.key), html.escape(str(section.threads))
         parts.append(
             f'<section class="board" data-anchor="{html.escape(anchor)}" data-hardware='

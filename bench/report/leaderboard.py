@@ -16,7 +16,6 @@ from pathlib import Path
 from bench.report import section_page
 from bench.report.figures import Plot
 from bench.report.managed import sync, write_if_changed
-from bench.report.markdown_tables import md_text
 from bench.report.plots import write_plots
 from bench.run.store import iter_results
 from harness.records.atomic import atomic_write_text
@@ -70,7 +69,6 @@ class Board:
     """Every section, rendered once; the texts differ only in where their links point."""
 
     sections: list[section_page.Section]
-    flops_notes: dict[str, str]  # section → how its FLOPs were counted
 
     def leaderboard(self, sections_href: str = SECTIONS_DIR, plots_href: str = "plots") -> str:
         out = [TITLE, "", INTRO, ""]
@@ -85,29 +83,14 @@ class Board:
         """A section's detail page, a file of its own."""
         return "\n".join([f"# {section.title}: full tables", "",
                           f"Back to [the leaderboard]({board_href}).", "",
-                          self.detail(section, plots_href)])
-
-    def detail(self, section: section_page.Section, plots_href: str,
-               provenance: bool = True) -> str:
-        """A section's full tables and figures, and how its FLOPs were counted."""
-        note = self.flops_notes.get(section.key)
-        return "\n".join([section.detail(plots_href, provenance),
-                          *([f"FLOPs count: {note}.", ""] if note else [])])
+                          section.detail(plots_href)])
 
 
 def build(results: list[JobResult], plots: dict[str, list[Plot]] | None = None) -> Board:
     """The board from every stored result (``plots``: section → its figures)."""
-    from bench.report import select
-
     current = latest_per_job(results)
-    built, notes = [], {}
-    for key, rs in sections(current).items():
-        built.append(section_page.build(key, rs, current, (plots or {}).get(key) or []))
-        counted = sorted({a.flops_counted for r in rs if r.status == "ok"
-                          and (s := select.suite_of(r)) and (a := s.architecture(r))} - {None})
-        if counted:
-            notes[key] = md_text("; ".join(counted))
-    return Board(built, notes)
+    return Board([section_page.build(key, rs, current, (plots or {}).get(key) or [])
+                  for key, rs in sections(current).items()])
 
 
 def render(results: list[JobResult], plots: dict[str, list[Plot]] | None = None,

@@ -86,6 +86,7 @@ class Section:
     full: list[str] = field(default_factory=list)  # detail tables before the figures
     tables: list[str] = field(default_factory=list)  # detail tables after them
     failed: int = 0
+    flops_note: str | None = None  # how the section's FLOPs were counted
 
     def head(self, detail_href: str, plots_href: str) -> str:
         """The leaderboard's part: provenance, the answer, one figure, the way down."""
@@ -106,7 +107,8 @@ class Section:
             out += ["### Plots", ""]
             for plot in self.figures:
                 out += _figure(plot, self.key, plots_href)
-        return "\n".join([*out, *self.tables])
+        note = [f"FLOPs count: {self.flops_note}.", ""] if self.flops_note else []
+        return "\n".join([*out, *self.tables, *note])
 
 
 def _compact_lines(results: list[JobResult], full_summary) -> list[str]:
@@ -152,10 +154,13 @@ def build(key: str, results: list[JobResult], current: list[JobResult],
             full += ["### Threads (the same machine at each thread count; 1 thread is "
                      "the nearer proxy for one phone core)", "",
                      threads_note(current, fingerprint), "", markdown_table(by_threads), ""]
+    counted = sorted({a.flops_counted for r in results if r.status == "ok"
+                      and (s := select.suite_of(r)) and (a := s.architecture(r))} - {None})
     return Section(key, fingerprint, threads,
                    f"Hardware {md_code(fingerprint)}, {md_text(threads)} threads", lines,
                    _compact_lines(results, full_summary), figures, full,
-                   _detail_tables(results), sum(r.status != "ok" for r in results))
+                   _detail_tables(results), sum(r.status != "ok" for r in results),
+                   md_text("; ".join(counted)) if counted else None)
 
 
 def _detail_tables(rs: list[JobResult]) -> list[str]:

@@ -6,7 +6,7 @@ added later appears in every table, plot and comparison its declared roles feed.
 
 from __future__ import annotations
 
-from harness.records.metrics import MetricsRecord, PointsRecord, TimedPointsRecord
+from harness.records.metrics import MetricsRecord, PointsRecord, TimedPointsRecord, checked
 from harness.records.roles import Architecture, Curves, Evaluation, PointMeasure, Rate
 from harness.records.schema import JobResult
 from harness.suite import Suite
@@ -18,19 +18,12 @@ def suite_of(result: JobResult) -> Suite | None:
     return SUITES.get(result.suite)
 
 
-_records: dict[int, tuple[JobResult, MetricsRecord]] = {}
-
-
 def record(result: JobResult) -> MetricsRecord:
-    """``result.metrics`` as the typed record its suite declares (``Suite.metrics_type``);
-    the base record, every key in ``extra``, for a suite this checkout no longer has."""
-    cached = _records.get(id(result))
-    if cached is None or cached[0] is not result:
-        suite = suite_of(result)
-        kind = suite.metrics_type if suite is not None else MetricsRecord
-        cached = _records[id(result)] = (result, kind.from_dict(result.metrics,
-                                                                source=result.job_id))
-    return cached[1]
+    """``result.metrics`` as the typed record its suite declares (``Suite.metrics_type``),
+    the one the store checked when it read the file; the base record, every key in
+    ``extra``, for a suite this checkout no longer has."""
+    suite = suite_of(result)
+    return checked(result, suite.metrics_type if suite is not None else MetricsRecord)
 
 
 def points(result: JobResult) -> list[dict]:

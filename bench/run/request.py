@@ -9,8 +9,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.run.jobs import JobSpec, plan_jobs
+from bench.run.jobs import JobSpec, plan_jobs, preflight
+from harness.data.errors import DataError
 from suites import SUITES
+
+# What planning raises for input a user can fix: an unknown name, an impossible value, a
+# missing file, unreadable data (a shard's ShardError is a ValueError).
+PLANNING_ERRORS = (KeyError, ValueError, FileNotFoundError, DataError)
+
+
+class NotRun(Exception):
+    """Why a run did nothing: a planning error, or the preflight's problems, each named."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 DEFAULT_MODELS = ("mobilebert", "distilbert", "tinybert", "bert-base")  # the main job's
 
@@ -39,3 +52,19 @@ class RunRequest:
         return plan_jobs(self.models, self.suites, mode="full" if self.full else "quick",
                          threads=threads, overrides={"backends": self.backends or None},
                          per_suite=per_suite, timeout_s=self.timeout_s, on_skip=on_skip)
+
+    def checked(self, threads: int, on_skip: Callable[[str], None] | None = None,
+                narrow: Callable[[list[JobSpec]], list[JobSpec]] | None = None
+                ) -> list[JobSpec]:
+        """The planned jobs (``narrow``ed, e.g. to a shard) once every preflight check
+        passed; ``NotRun`` before any work where one did not, or planning failed."""
+        try:
+            jobs = self.plan(threads, on_skip)
+            jobs = narrow(jobs) if narrow else jobs
+            problems = preflight(jobs)
+        except PLANNING_ERRORS as exc:
+            raise NotRun(str(exc)) from None
+        if problems:
+            raise NotRun("nothing was run; fix these first (missing inputs, impossible "
+                         "sizes)", problems)
+        return jobs

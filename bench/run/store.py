@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.records.atomic import atomic_write_json
+from harness.records.metrics import checked
 from harness.records.paths import check_name, inside
 from harness.records.schema import JobResult, ResultSchemaError
 from suites import SUITES
@@ -210,7 +211,7 @@ def load_result(path: Path) -> JobResult:
     result = JobResult.from_dict(data, source=str(path))
     suite = SUITES.get(result.suite)
     if suite is not None and result.status == "ok":  # its metrics fit the suite's record
-        suite.metrics_type.from_dict(result.metrics, source=str(path))
+        checked(result, suite.metrics_type, source=str(path))  # kept for the reports
     return result
 
 

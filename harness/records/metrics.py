@@ -161,3 +161,21 @@ class SetScores(MetricsRecord):
 def present_classes(per_class: dict[str, Any] | None) -> list[str]:
     """The classes a scored set holds (support > 0), from its stored ``per_class``."""
     return [name for name, c in (per_class or {}).items() if c.get("support")]
+
+
+# Where a result keeps its checked record: an attribute, not a dataclass field, so it is
+# never written and a copy (``dataclasses.replace``) checks again.
+_CHECKED = "_checked_metrics"
+
+
+def checked(result: Any, kind: type[MetricsRecord], *, source: str | None = None
+            ) -> MetricsRecord:
+    """``result.metrics`` read as ``kind``, checked once per result: the store checks it
+    when it reads the file and the reports reuse that record; made again only when
+    ``metrics`` was replaced. It lives and dies with the result (no cache to grow)."""
+    held = vars(result).get(_CHECKED)
+    if held is None or held[0] is not result.metrics or type(held[1]) is not kind:
+        held = (result.metrics, kind.from_dict(result.metrics,
+                                                source=source or result.job_id))
+        vars(result)[_CHECKED] = held
+    return held[1]

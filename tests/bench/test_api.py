@@ -40,6 +40,11 @@ def test_bad_requests_raise_before_any_job(tmp_path):
         run(["nope"], ["static"], results_dir=tmp_path)
     with pytest.raises(BenchError, match="not a safe file name"):
         run(["tinybert"], ["static"], results_dir=tmp_path, run_id="../x")
+    # The preflight's problems, as bench run prints them, each named.
+    with pytest.raises(BenchError, match=r"nothing was run; fix these first .*; .*"
+                                         r"batch 100000000 × 64 tokens"):
+        run(["tinybert"], ["latency"], results_dir=tmp_path, batch_sizes=[100_000_000],
+            seq_lens=[64])
     assert not (tmp_path / "runs").exists()
 
 

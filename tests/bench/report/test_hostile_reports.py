@@ -68,7 +68,7 @@ def test_published_markdown_and_page_carry_no_markup_from_data(tmp_path):
 
 
 def test_raw_html_in_the_markdown_is_shown_as_text_and_the_csp_names_only_our_script():
-    page = render_html(Board([], {}), "<img src=x onerror=alert(1)>\n\n<script>alert(2)</script>\n",
+    page = render_html(Board([]), "<img src=x onerror=alert(1)>\n\n<script>alert(2)</script>\n",
                        Facets([("<b>fp</b>", "<svg onload=x>")], ["1"], {"<i>": "fp32"}))
     assert "<img src=x" not in page and "<script>alert" not in page
     assert "<svg" not in page and "<b>fp" not in page and "<i>" not in page  # filter labels

@@ -110,3 +110,31 @@ def test_external_sets_get_a_column_each_and_a_real_only_set_its_1_minus_fpr():
     assert columns == {"external labelled acc %": 90.0, "external real-only 1−FPR %": 70.0}
     table = summary_table([result])
     assert "external acc %" not in table.columns  # no mean over sets of different kinds
+
+
+def test_the_reports_reuse_the_record_the_store_checked_and_keep_no_cache(tmp_path,
+                                                                         monkeypatch):
+    import gc
+    import json
+    import weakref
+
+    from bench.run.store import RunStore, load_result
+
+    result = make_result()
+    RunStore(tmp_path, result.run_id).write(result)
+    (path,) = (tmp_path / "runs" / result.run_id).glob("*.json")
+    kind = select.suite_of(result).metrics_type
+    made = []
+    original = kind.from_dict.__func__
+    monkeypatch.setattr(kind, "from_dict", classmethod(
+        lambda cls, data, **kw: made.append(1) or original(cls, data, **kw)))
+    read = load_result(path)
+    typed = select.record(read)
+    assert select.record(read) is typed and len(made) == 1  # checked once, by the store
+    assert json.loads(path.read_text()) == read.to_dict()  # and never written
+    read.metrics = {**read.metrics, "points": []}  # replaced: checked again
+    assert select.record(read) is not typed and select.record(read).points == []
+    gone = weakref.ref(read)
+    del read, typed
+    gc.collect()
+    assert gone() is None  # nothing in the reports holds a result alive

@@ -92,7 +92,10 @@ class Section:
         """The leaderboard's part: provenance, the answer, one figure, the way down."""
         lead = headline(self.figures)
         out = [f"## {self.title}", "", *self.lines, "", *self.compact]
-        out += _figure(lead, self.key, plots_href) if lead else []
+        out += _figure(lead, self.key, plots_href) if lead else [
+            "_No Pareto figure here: it needs p50 at batch 1 × 128 tokens beside an "
+            "accuracy for two models, or two model × backend points timed at batch 1 and "
+            "8 × 128 tokens._", ""]
         more = f"; **{self.failed} failed job(s)** listed there" if self.failed else ""
         out += [f"Full tables (every suite and backend, threads, noise floor, all "
                 f"{len(self.figures)} figures{more}): [{md_text(self.key)}]({detail_href})",

@@ -55,3 +55,18 @@ def test_a_new_result_changes_what_is_published(tmp_path):
     changed = {k for k in after if before.get(k) != after[k]}
     assert {"leaderboard.md", "summary.csv", "summary.json",
             "plots/aaaaaaaaaaaa-t2/latency-vs-batch-s128.png"} <= changed
+
+
+def test_the_committed_results_are_what_publish_makes_of_the_committed_runs(tmp_path):
+    """A change to a report that was not re-published shows here, not in a user's diff.
+    Text files only: figures are byte-stable per matplotlib build, checked above."""
+    from pathlib import Path
+
+    committed = Path(__file__).resolve().parents[3] / "results"
+    shutil.copytree(committed / "runs", tmp_path / "runs",
+                    ignore=shutil.ignore_patterns("logs", ".writer.lock"))
+    done = publish(tmp_path)
+    for made in [done.leaderboard, *done.pages, done.html, done.summary_csv,
+                 done.summary_json, *done.verdicts]:
+        name = made.relative_to(tmp_path)
+        assert made.read_bytes() == (committed / name).read_bytes(), f"re-run bench publish: {name}"

@@ -10,6 +10,7 @@ from bench.report import select
 from bench.report.accuracy import accuracy_columns
 from bench.report.backends import BEST_BACKEND, BEST_EACH, BEST_X, best_backends, reference_points
 from bench.report.noise import CI_BOUNDS, ci_columns, with_ci
+from harness.backends import REFERENCE, backend_of
 from harness.ratios import speed_factors, speed_ratio
 from harness.records.roles import LATENCY, MEMORY
 from harness.records.schema import JobResult
@@ -144,10 +145,13 @@ def compact_table(results: list[JobResult], full: pd.DataFrame | None = None
     p50, ratio = f"p50 ms b{b}/s{q}", f"× vs {REFERENCE_MODEL} b{b}/s{q}"
     mb, mq = SUMMARY_MEMORY_POINT
     accuracy = _first_accuracy(full)
-    wanted = ["model", "params (M)", "fp32 MiB", p50, ratio, BEST_BACKEND, BEST_X,
+    # With fp32 eager the only backend timed, "best backend" would only repeat it.
+    others = any(backend_of(r) != REFERENCE for r in select.measuring(results, LATENCY))
+    wanted = ["model", "params (M)", "fp32 MiB", p50, ratio,
+              *([BEST_BACKEND, BEST_X] if others else []),
               *([accuracy] if accuracy else []), f"peak MiB b{mb}/s{mq}"]
     keep = [c for c in wanted if c in full.columns]
-    keep += [f"{c} {bound}" for c in (ratio, BEST_X) if c in full.columns
+    keep += [f"{c} {bound}" for c in (ratio, BEST_X) if c in keep
              for bound in CI_BOUNDS if f"{c} {bound}" in full.columns]
     frame = with_ci(full[keep].copy())
     if DISTURBED_COLUMN in full.columns:

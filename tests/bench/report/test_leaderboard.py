@@ -192,6 +192,23 @@ def test_each_section_opens_with_a_compact_answer_and_links_its_full_tables(tmp_
     assert "accuracy-vs-latency" in figure and f"](plots/{page.stem}/" in figure
 
 
+def test_the_best_backend_columns_appear_only_where_another_backend_was_timed():
+    from dataclasses import replace
+
+    from bench.report.summary import compact_table
+
+    alone = [_latency("bert-base", 200.0, 1600.0), _latency("tinybert", 20.0, 100.0)]
+    assert not [c for c in compact_table(alone).columns if c.startswith("best")]
+    int8 = replace(alone[1], job_id="tinybert__latency__int8", metrics={
+        **alone[1].metrics, "backend": "pytorch-int8", "precision": "int8",
+        "points": [latency_point(1, 128, 10.0), latency_point(8, 128, 50.0)],
+        "parity": {"passed": True, "agreement": 1.0, "max_abs_logit_diff": 0.01,
+                   "reason": ""}})
+    int8.config = {**int8.config, "backend": "pytorch-int8"}
+    shown = compact_table([*alone, int8]).set_index("model")
+    assert shown.loc["tinybert", "best backend b8/s128"] == "pytorch-int8"
+
+
 def test_a_section_page_no_longer_produced_is_removed_and_other_files_kept(tmp_path):
     a = _latency("tinybert", 20.0, 100.0, HW_A, run_id="ra")
     b = _latency("tinybert", 20.0, 100.0, HW_B, run_id="rb")

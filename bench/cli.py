@@ -102,6 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if code != 2 and not args.no_leaderboard:
             report_published(args.results_dir)
         return code
+
     def to_shard(jobs: list) -> list:
         chosen = select_shard(jobs, *shard)
         print(f"shard {shard[0]}/{shard[1]}: {len(chosen)} of {len(jobs)} jobs",
@@ -116,10 +117,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         shard = parse_shard(args.shard) if args.shard else None
         jobs = request.checked(threads, not_planned, to_shard if shard else None)
-    except (NotRun, ShardError) as exc:
-        print(f"bench run: {exc}{':' if getattr(exc, 'problems', None) else ''}",
-              file=sys.stderr)
-        for problem in getattr(exc, "problems", []):
+    except ShardError as exc:
+        print(f"bench run: {exc}", file=sys.stderr)
+        return 2
+    except NotRun as exc:
+        print(f"bench run: {exc}{':' if exc.problems else ''}", file=sys.stderr)
+        for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
     name = args.run_id or default_run_id()

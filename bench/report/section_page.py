@@ -122,8 +122,7 @@ def _compact_lines(results: list[JobResult], full_summary) -> list[str]:
     out = [markdown_table(frame), ""]
     if any(c.startswith("×") or c.startswith("best ×") for c in frame.columns):
         out += [CI_LEGEND, ""]
-    weights = dict(zip(full_summary["model"], full_summary["weights"], strict=True))
-    kinds = sorted({str(w) for w in weights.values() if w})
+    kinds = sorted({str(w) for w in full_summary["weights"].dropna()})
     if kinds:
         out.append("- Cost columns measured with: " + md_text(", ".join(kinds)) + " weights"
                    + ("" if len(kinds) == 1 else " (per model: the full tables)"))

@@ -26,6 +26,20 @@ CI_COLUMNS = (BEST_X, BEST_EACH)
 
 
 DISTURBED_COLUMN = "disturbed timings"
+# Column names both tables use: the compact one picks its columns from the full one.
+PARAMS, FP32_MIB = "params (M)", "fp32 MiB"
+
+
+def p50_column(batch: int, seq: int) -> str:
+    return f"p50 ms b{batch}/s{seq}"
+
+
+def ratio_column(batch: int, seq: int) -> str:
+    return f"× vs {REFERENCE_MODEL} b{batch}/s{seq}"
+
+
+def peak_column(batch: int, seq: int) -> str:
+    return f"peak MiB b{batch}/s{seq}"
 
 
 def summary_table(results: list[JobResult], counted: list[JobResult] = ()) -> pd.DataFrame:
@@ -51,20 +65,19 @@ def summary_table(results: list[JobResult], counted: list[JobResult] = ()) -> pd
         row = {
             "model": name,
             "weights": weights.get(name),
-            "params (M)": round(a.parameters / 1e6, 2) if a else None,
-            "fp32 MiB": round(a.fp32_mib, 1) if a else None,
+            PARAMS: round(a.parameters / 1e6, 2) if a else None,
+            FP32_MIB: round(a.fp32_mib, 1) if a else None,
             "GFLOPs s128": (round(a.flops_per_forward["128"] / 1e9, 2)
                             if a and "128" in a.flops_per_forward else None),
         }
         for b, q in SUMMARY_POINTS:
-            row[f"p50 ms b{b}/s{q}"] = _round(p50[(b, q)].get(name), 2)
-        b, q = SUMMARY_MEMORY_POINT
-        row[f"peak MiB b{b}/s{q}"] = _round(peak.get(name), 0)
+            row[p50_column(b, q)] = _round(p50[(b, q)].get(name), 2)
+        row[peak_column(*SUMMARY_MEMORY_POINT)] = _round(peak.get(name), 0)
         for b, q in SUMMARY_POINTS:
             ref = latency.get(REFERENCE_MODEL, {}).get((b, q))
             mine = latency.get(name, {}).get((b, q))
             ratio = speed_ratio(ref, mine) if ref and mine else None
-            row.update(ci_columns(f"× vs {REFERENCE_MODEL} b{b}/s{q}", ratio))
+            row.update(ci_columns(ratio_column(b, q), ratio))
             # × = FLOP × (the speed-up at equal efficiency) · efficiency × (GFLOP/s ratio)
             factors = speed_factors(ref, mine, ratio.value) if ratio else None
             row[f"FLOP × b{b}/s{q}"] = round(factors.flop_ratio, 2) if factors else None
@@ -89,8 +102,8 @@ def summary_table(results: list[JobResult], counted: list[JobResult] = ()) -> pd
                     *(f"{f} × b{b}/s{q}" for f in ("FLOP", "efficiency")
                       for b, q in SUMMARY_POINTS))
         frame = frame.drop(columns=[c for c in optional if frame[c].isna().all()])
-    if not frame.empty and frame["params (M)"].notna().any():
-        frame = frame.sort_values("params (M)", kind="stable")
+    if not frame.empty and frame[PARAMS].notna().any():
+        frame = frame.sort_values(PARAMS, kind="stable")
     return frame
 
 
@@ -142,14 +155,13 @@ def compact_table(results: list[JobResult], full: pd.DataFrame | None = None
     if full.empty:
         return full
     b, q = HEADLINE_POINT
-    p50, ratio = f"p50 ms b{b}/s{q}", f"× vs {REFERENCE_MODEL} b{b}/s{q}"
-    mb, mq = SUMMARY_MEMORY_POINT
+    p50, ratio = p50_column(b, q), ratio_column(b, q)
     accuracy = _first_accuracy(full)
     # With fp32 eager the only backend timed, "best backend" would only repeat it.
     others = any(backend_of(r) != REFERENCE for r in select.measuring(results, LATENCY))
-    wanted = ["model", "params (M)", "fp32 MiB", p50, ratio,
+    wanted = ["model", PARAMS, FP32_MIB, p50, ratio,
               *([BEST_BACKEND, BEST_X] if others else []),
-              *([accuracy] if accuracy else []), f"peak MiB b{mb}/s{mq}"]
+              *([accuracy] if accuracy else []), peak_column(*SUMMARY_MEMORY_POINT)]
     keep = [c for c in wanted if c in full.columns]
     keep += [f"{c} {bound}" for c in (ratio, BEST_X) if c in keep
              for bound in CI_BOUNDS if f"{c} {bound}" in full.columns]

@@ -13,6 +13,7 @@ from bench.run.jobs import JobSpec, plan_jobs, preflight
 from harness.data.errors import DataError
 from suites import SUITES
 
+DEFAULT_MODELS = ("mobilebert", "distilbert", "tinybert", "bert-base")  # the main job's
 # What planning raises for input a user can fix: an unknown name, an impossible value, a
 # missing file, unreadable data (a shard's ShardError is a ValueError).
 PLANNING_ERRORS = (KeyError, ValueError, FileNotFoundError, DataError)
@@ -24,8 +25,6 @@ class NotRun(Exception):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
-
-DEFAULT_MODELS = ("mobilebert", "distilbert", "tinybert", "bert-base")  # the main job's
 
 
 def declared_options() -> dict[str, Any]:
